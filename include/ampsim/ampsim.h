@@ -1,0 +1,22 @@
+/* ampsim/ampsim.h - everything public of libampsim. */
+#ifndef AMPSIM_AMPSIM_H
+#define AMPSIM_AMPSIM_H
+
+#include "ampsim/error.h"
+#include "ampsim/dsp.h"
+#include "ampsim/netlist.h"
+#include "ampsim/bench.h"
+#include "ampsim/engine.h"
+#include "ampsim/measure.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* libampsim's version ("0.1.0"). */
+const char *ampsim_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

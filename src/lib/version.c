@@ -1,0 +1,7 @@
+/* version.c - the library's version string. */
+#include "ampsim/ampsim.h"
+
+const char *ampsim_version(void)
+{
+  return AMPSIM_VERSION;
+}
