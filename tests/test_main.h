@@ -13,6 +13,21 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <math.h>
+#include <stdio.h>
+
+/* |actual - expected| <= tolerance, printing both on failure (cmocka 1.1.5
+ * has no assert_double_equal). NaN never passes. */
+#define assert_near(actual, expected, tolerance)                               \
+  do {                                                                         \
+    double a_ = (actual), e_ = (expected), t_ = (tolerance);                   \
+    if (!(fabs(a_ - e_) <= t_)) {                                              \
+      print_error("%s = %.12g, expected %.12g +- %.3g\n", #actual, a_, e_,   \
+                  t_);                                                         \
+      fail();                                                                  \
+    }                                                                          \
+  } while (0)
+
 #define AMPSIM_TEST_MAIN(tests)                                                \
   int main(int argc, char **argv)                                              \
   {                                                                            \
