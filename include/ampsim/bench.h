@@ -3,15 +3,10 @@
  * docs/measurements.md describes, as SPICE text. Pure text generation.
  *
  * Node and source names are fixed and chosen so that they cannot clash with
- * words of ngspice's control language; measurement code reads them by these
- * macros. Channel c is 'l' or 'r'.
- *   source driving channel c:            vsrc_l, vsrc_r (BTL: the + halves;
- *                                         the - halves get -vin through an
- *                                         inverting E-source)
- *   transducer terminals of channel c:   n_lhot / n_lcold, n_rhot / n_rcold
- *   connector terminals (cable excluded): n_lcon_a / n_lcon_b, ...
- *     SE:  a = the stage output, b = amplifier ground (node 0's twin n_gnd)
- *     BTL: a = the + half's output, b = the - half's output
+ * words of ngspice's control language (every node starts with "n_");
+ * measurement code gets them from ampsim_bench_nodes(), never by spelling them.
+ * The left channel's source is vsrc_l (BTL: its + half; the - half gets -vin
+ * through an inverting E-source), the right one vsrc_r.
  */
 #ifndef AMPSIM_BENCH_H
 #define AMPSIM_BENCH_H
@@ -60,6 +55,19 @@ typedef struct ampsim_bench_drive {
 } ampsim_bench_drive;
 
 #define AMPSIM_BENCH_DRIVE_INIT { 0.0, 1000.0, 1.0, 0.0 }
+
+/* Node names of a bench, for reading its vectors. Static strings. */
+typedef struct ampsim_bench_nodes {
+  const char *source[2];     /* input source of channel 0 (left), 1 (right) */
+  const char *load_hot[2];   /* transducer terminals of each channel */
+  const char *load_cold[2];
+  const char *connector_a;   /* left connector (cable excluded), for Zout: */
+  const char *connector_b;   /* SE: output / ground; BTL: + / - output */
+} ampsim_bench_nodes;
+
+/* The node names of a bench of this topology and ground resistance. */
+void ampsim_bench_nodes_of(ampsim_bench_nodes *out,
+                           const ampsim_bench_options *options);
 
 /* Check a bench's values; returns 0 or AMPSIM_EINVAL naming the option. */
 int ampsim_bench_check(const ampsim_bench_options *options);

@@ -1,0 +1,810 @@
+/*
+ * measure.c - every headline figure of one design (see include/ampsim/measure.h
+ * and docs/measurements.md, the definitions this code must meet).
+ *
+ * The work is split into independent tasks, each computed in a worker process
+ * with its own engine (runner.h):
+ *   ac     operating point (DC offset), gain at 1 kHz, crosstalk sweep
+ *   zout   output impedance sweep on the unloaded bench
+ *   noise  .noise across the left load, integrated 20 Hz..20 kHz
+ *   thd    one per (frequency, level): level set, tmax halved to convergence
+ *   power  level search for 1 % and 0.1 % THD at 1 kHz
+ *
+ * Transient numerics (docs/ngspice-notes.md): a fixed tmax = T/N with N >= 1000
+ * (and at most 1 us, so harmonics up to 20 kHz are resolved at low tones),
+ * settling periods skipped with tstart, an integer number of periods
+ * analysed, cubic resampling onto a uniform grid, a rectangular-window DFT.
+ * Convergence is checked by halving tmax until THD moves by less than the
+ * tolerance; the floor reported beside THD is the change of the harmonic
+ * vector between the last two step sizes together with the non-harmonic
+ * residue, both relative to the fundamental.
+ */
+#include "ampsim/measure.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ampsim/dsp.h"
+#include "ampsim/engine.h"
+#include "ampsim/error.h"
+#include "runner.h"
+
+#define BAND_LO_HZ 20.0
+#define BAND_HI_HZ 20000.0
+#define GAIN_HZ 1000.0
+#define POWER_HZ 1000.0
+/* Crosstalk below this (relative to the driven channel) is rounding in the
+ * AC solution, not coupling: |Vr/Vl| < 1e-9 is reported as null. */
+#define CROSSTALK_FLOOR_DB (-180.0)
+/* THD: periods skipped for settling, periods analysed. */
+#define SETTLE_PERIODS 3
+#define ANALYSED_PERIODS 2
+#define MAX_HALVINGS 3
+/* Changes in THD smaller than this (absolute ratio, -160 dB) count as
+ * converged even where the dB change is large: both values sit at the floor. */
+#define THD_ABSOLUTE_TOLERANCE 1e-8
+#define LEVEL_RELATIVE_TOLERANCE 1e-3
+
+#ifndef M_SQRT2
+#define M_SQRT2 1.41421356237309504880
+#endif
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Tasks                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum task_kind { TASK_AC, TASK_ZOUT, TASK_NOISE, TASK_THD, TASK_POWER } task_kind;
+
+typedef struct task {
+  task_kind kind;
+  double freq_hz;
+  double vout_rms;
+  const ampsim_stage *stage;            /* valid in the forked worker */
+  const ampsim_measure_options *options;
+} task;
+
+typedef struct task_result {
+  char ngspice_version[32];
+  /* TASK_AC */
+  double gain_db, dc_offset_mv;
+  size_t n_crosstalk;
+  ampsim_crosstalk_point crosstalk[AMPSIM_MAX_SWEEP];
+  /* TASK_ZOUT */
+  size_t n_zout;
+  ampsim_zout_point zout[AMPSIM_MAX_SWEEP];
+  /* TASK_NOISE */
+  double noise_vrms, noise_vrms_a;
+  /* TASK_THD */
+  ampsim_thd_point thd;
+  /* TASK_POWER */
+  double vout_rms_1pct, vout_rms_01pct;
+  char power_note[256];
+} task_result;
+
+/* A vector of a node, or zeros for ground ("0"). */
+static int node_vector(ampsim_vector *out, ampsim_engine *engine, const char *node,
+                       size_t length_if_ground, bool complex_if_ground)
+{
+  char name[96];
+  if (strcmp(node, "0") == 0) {
+    memset(out, 0, sizeof *out);
+    out->length = length_if_ground;
+    out->re = calloc(length_if_ground ? length_if_ground : 1, sizeof *out->re);
+    if (complex_if_ground) {
+      out->is_complex = 1;
+      out->im = calloc(length_if_ground ? length_if_ground : 1, sizeof *out->im);
+    }
+    if (out->re == NULL || (complex_if_ground && out->im == NULL)) {
+      ampsim_vector_free(out);
+      return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+    }
+    return 0;
+  }
+  snprintf(name, sizeof name, "v(%s)", node);
+  return ampsim_engine_vector(out, engine, name);
+}
+
+static int load_bench(ampsim_engine *engine, const task *t, ampsim_bench_kind kind,
+                      const ampsim_bench_drive *drive)
+{
+  char *netlist = NULL;
+  int rc = ampsim_bench_netlist(&netlist, t->stage, &t->options->bench, kind, drive);
+  if (rc == 0)
+    rc = ampsim_engine_load(engine, netlist);
+  free(netlist);
+  return rc;
+}
+
+/* One complex AC quantity per frequency: V(a) - V(b). */
+typedef struct ac_points {
+  size_t n;
+  double freq_hz[AMPSIM_MAX_SWEEP];
+  double re[2][AMPSIM_MAX_SWEEP]; /* up to two node pairs */
+  double im[2][AMPSIM_MAX_SWEEP];
+} ac_points;
+
+/* Run one AC analysis and append V(a[k]) - V(b[k]) for each pair k. */
+static int ac_run(ac_points *out, ampsim_engine *engine, const char *analysis,
+                  const char *const *a, const char *const *b, int pairs)
+{
+  ampsim_vector f = {0}, va = {0}, vb = {0};
+  int rc = ampsim_engine_run(engine, analysis);
+  size_t base = out->n;
+  if (rc == 0)
+    rc = ampsim_engine_vector(&f, engine, "frequency");
+  for (int k = 0; rc == 0 && k < pairs; k++) {
+    rc = node_vector(&va, engine, a[k], f.length, true);
+    if (rc == 0)
+      rc = node_vector(&vb, engine, b[k], f.length, true);
+    if (rc == 0 && (va.length != f.length || vb.length != f.length || !va.is_complex))
+      rc = ampsim_error_set(AMPSIM_ESIM, "%s: vectors of unequal length", analysis);
+    for (size_t i = 0; rc == 0 && i < f.length && base + i < AMPSIM_MAX_SWEEP; i++) {
+      out->freq_hz[base + i] = f.re[i];
+      out->re[k][base + i] = va.re[i] - vb.re[i];
+      out->im[k][base + i] = va.im[i] - vb.im[i];
+    }
+    ampsim_vector_free(&va);
+    ampsim_vector_free(&vb);
+  }
+  if (rc == 0) {
+    out->n = base + f.length;
+    if (out->n > AMPSIM_MAX_SWEEP)
+      out->n = AMPSIM_MAX_SWEEP;
+  }
+  ampsim_vector_free(&f);
+  return rc;
+}
+
+/* The standard sweep: 10 points per decade from 20 Hz to 20 kHz plus exactly
+ * 1 kHz (not on that grid), ordered; the ends are snapped to 20 Hz and
+ * 20 kHz exactly (ngspice computes them as 20 * 10^(k/10)). */
+static int ac_sweep(ac_points *out, ampsim_engine *engine, const char *const *a,
+                    const char *const *b, int pairs)
+{
+  ac_points one = {0};
+  int rc;
+  memset(out, 0, sizeof *out);
+  rc = ac_run(out, engine, "ac dec 10 20 20000", a, b, pairs);
+  if (rc == 0)
+    rc = ac_run(&one, engine, "ac lin 1 1000 1000", a, b, pairs);
+  if (rc != 0)
+    return rc;
+  for (size_t i = 0; i < out->n; i++) {
+    if (fabs(out->freq_hz[i] / BAND_LO_HZ - 1.0) < 1e-6)
+      out->freq_hz[i] = BAND_LO_HZ;
+    if (fabs(out->freq_hz[i] / BAND_HI_HZ - 1.0) < 1e-6)
+      out->freq_hz[i] = BAND_HI_HZ;
+  }
+  if (out->n < AMPSIM_MAX_SWEEP) {
+    size_t at = 0;
+    while (at < out->n && out->freq_hz[at] < GAIN_HZ)
+      at++;
+    for (size_t i = out->n; i > at; i--) {
+      out->freq_hz[i] = out->freq_hz[i - 1];
+      for (int k = 0; k < pairs; k++) {
+        out->re[k][i] = out->re[k][i - 1];
+        out->im[k][i] = out->im[k][i - 1];
+      }
+    }
+    out->freq_hz[at] = GAIN_HZ;
+    for (int k = 0; k < pairs; k++) {
+      out->re[k][at] = one.re[k][0];
+      out->im[k][at] = one.im[k][0];
+    }
+    out->n++;
+  }
+  return 0;
+}
+
+static int task_ac(task_result *r, const task *t, ampsim_engine *engine)
+{
+  ampsim_bench_nodes nodes;
+  ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
+  ampsim_vector hot = {0}, cold = {0};
+  ac_points points;
+  const char *a[2], *b[2];
+  int rc;
+
+  ampsim_bench_nodes_of(&nodes, &t->options->bench);
+  drive.ac_left = 1.0;
+  drive.ac_right = 0.0;
+  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  if (rc == 0)
+    rc = ampsim_engine_run(engine, "op");
+  if (rc == 0)
+    rc = node_vector(&hot, engine, nodes.load_hot[0], 1, false);
+  if (rc == 0)
+    rc = node_vector(&cold, engine, nodes.load_cold[0], 1, false);
+  if (rc == 0)
+    r->dc_offset_mv = 1e3 * (hot.re[0] - cold.re[0]);
+  ampsim_vector_free(&hot);
+  ampsim_vector_free(&cold);
+  if (rc != 0)
+    return rc;
+
+  a[0] = nodes.load_hot[0];
+  b[0] = nodes.load_cold[0];
+  a[1] = nodes.load_hot[1];
+  b[1] = nodes.load_cold[1];
+  rc = ac_sweep(&points, engine, a, b, 2);
+  if (rc != 0)
+    return rc;
+  r->n_crosstalk = points.n;
+  for (size_t i = 0; i < points.n; i++) {
+    double left = hypot(points.re[0][i], points.im[0][i]);
+    double right = hypot(points.re[1][i], points.im[1][i]);
+    double db = left > 0.0 ? ampsim_dsp_db(right / left) : NAN;
+    r->crosstalk[i].freq_hz = points.freq_hz[i];
+    r->crosstalk[i].db = db < CROSSTALK_FLOOR_DB ? NAN : db;
+    if (points.freq_hz[i] == GAIN_HZ)
+      r->gain_db = ampsim_dsp_db(left); /* source AC magnitude is 1 V */
+  }
+  return 0;
+}
+
+static int task_zout(task_result *r, const task *t, ampsim_engine *engine)
+{
+  ampsim_bench_nodes nodes;
+  ac_points points;
+  const char *a[1], *b[1];
+  int rc;
+
+  ampsim_bench_nodes_of(&nodes, &t->options->bench);
+  rc = load_bench(engine, t, AMPSIM_BENCH_ZOUT, NULL);
+  a[0] = nodes.connector_a;
+  b[0] = nodes.connector_b;
+  if (rc == 0)
+    rc = ac_sweep(&points, engine, a, b, 1);
+  if (rc != 0)
+    return rc;
+  r->n_zout = points.n;
+  for (size_t i = 0; i < points.n; i++) {
+    /* 1 A injected: the connector voltage is Zout in ohms. */
+    r->zout[i].freq_hz = points.freq_hz[i];
+    r->zout[i].ohms = hypot(points.re[0][i], points.im[0][i]);
+    r->zout[i].phase_deg = atan2(points.im[0][i], points.re[0][i]) * 180.0 / M_PI;
+  }
+  return 0;
+}
+
+static int task_noise(task_result *r, const task *t, ampsim_engine *engine)
+{
+  ampsim_bench_nodes nodes;
+  ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
+  ampsim_vector f = {0}, density = {0};
+  char analysis[256], name[160];
+  const char *plot;
+  int rc, plot_number = 0;
+
+  ampsim_bench_nodes_of(&nodes, &t->options->bench);
+  drive.ac_left = 1.0; /* .noise needs an AC value on its input source */
+  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  if (rc != 0)
+    return rc;
+  /* The sweep reaches past the band so that its edges are interpolated. */
+  if (strcmp(nodes.load_cold[0], "0") == 0)
+    snprintf(analysis, sizeof analysis, "noise v(%s) vsrc_l dec 50 19 21000",
+             nodes.load_hot[0]);
+  else
+    snprintf(analysis, sizeof analysis, "noise v(%s,%s) vsrc_l dec 50 19 21000",
+             nodes.load_hot[0], nodes.load_cold[0]);
+  rc = ampsim_engine_run(engine, analysis);
+  if (rc != 0)
+    return rc;
+  /* ngspice makes two plots: noiseN-1 (spectra) and noiseN (totals), and
+   * leaves the second current. */
+  plot = ampsim_engine_plot(engine);
+  if (sscanf(plot, "noise%d", &plot_number) != 1 || plot_number < 2)
+    return ampsim_error_set(AMPSIM_ESIM, "noise analysis made an unexpected plot '%s'", plot);
+  snprintf(name, sizeof name, "noise%d.frequency", plot_number - 1);
+  rc = ampsim_engine_vector(&f, engine, name);
+  if (rc == 0) {
+    snprintf(name, sizeof name, "noise%d.onoise_spectrum", plot_number - 1);
+    rc = ampsim_engine_vector(&density, engine, name);
+  }
+  if (rc == 0 && density.length != f.length)
+    rc = ampsim_error_set(AMPSIM_ESIM, "noise: spectrum and frequency differ in length");
+  if (rc == 0)
+    rc = ampsim_dsp_noise_integrate(&r->noise_vrms, &r->noise_vrms_a, f.re, density.re,
+                                    f.length, BAND_LO_HZ, BAND_HI_HZ);
+  ampsim_vector_free(&f);
+  ampsim_vector_free(&density);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Transient analysis of one tone                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Samples per period of the uniform grid: a power of two, at least 1024 and
+ * enough that 20 kHz lies far below Nyquist for low tones. */
+static size_t samples_per_period(double f_hz)
+{
+  size_t m = 1024;
+  while ((double)m < 8.0 * BAND_HI_HZ / f_hz && m < (1u << 16))
+    m *= 2;
+  return m;
+}
+
+static double initial_tmax(double f_hz)
+{
+  double tmax = 1.0 / (1000.0 * f_hz);
+  return tmax < 1e-6 ? tmax : 1e-6;
+}
+
+/* Complex gain from the left source to the left load at f. */
+static int small_signal_gain(double *gain, ampsim_engine *engine, const task *t, double f_hz)
+{
+  ampsim_bench_nodes nodes;
+  ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
+  ac_points points = {0};
+  const char *a[1], *b[1];
+  char analysis[96];
+  int rc;
+
+  ampsim_bench_nodes_of(&nodes, &t->options->bench);
+  drive.ac_left = 1.0;
+  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  a[0] = nodes.load_hot[0];
+  b[0] = nodes.load_cold[0];
+  snprintf(analysis, sizeof analysis, "ac lin 1 %.17g %.17g", f_hz, f_hz);
+  if (rc == 0)
+    rc = ac_run(&points, engine, analysis, a, b, 1);
+  if (rc == 0) {
+    *gain = hypot(points.re[0][0], points.im[0][0]);
+    if (!(*gain > 0.0) || !isfinite(*gain))
+      rc = ampsim_error_set(AMPSIM_ESIM, "the stage has no gain at %g Hz", f_hz);
+  }
+  return rc;
+}
+
+/* Simulate `settle + periods` periods of a tone of source amplitude
+ * vin_peak and analyse the last `periods` across the left load. */
+static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, double f_hz,
+                double vin_peak, double tmax, int settle, int periods)
+{
+  ampsim_bench_nodes nodes;
+  ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
+  ampsim_vector time = {0}, hot = {0}, cold = {0};
+  double period = 1.0 / f_hz, tstart = settle * period, tstop = (settle + periods) * period;
+  size_t m = samples_per_period(f_hz), n = m * (size_t)periods;
+  double *load = NULL, *uniform = NULL;
+  char analysis[256];
+  int rc;
+
+  ampsim_bench_nodes_of(&nodes, &t->options->bench);
+  drive.sine_peak_v = vin_peak;
+  drive.sine_hz = f_hz;
+  drive.ac_left = 0.0;
+  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  if (rc != 0)
+    return rc;
+  /* Points are kept from a few steps before tstart, so that the resampler
+   * has neighbours on both sides of the first sample. */
+  snprintf(analysis, sizeof analysis, "tran %.17g %.17g %.17g %.17g", tmax, tstop,
+           tstart - 4.0 * tmax, tmax);
+  rc = ampsim_engine_run(engine, analysis);
+  if (rc == 0)
+    rc = ampsim_engine_vector(&time, engine, "time");
+  if (rc == 0)
+    rc = node_vector(&hot, engine, nodes.load_hot[0], time.length, false);
+  if (rc == 0)
+    rc = node_vector(&cold, engine, nodes.load_cold[0], time.length, false);
+  if (rc == 0 && (time.length < 4 || hot.length != time.length || cold.length != time.length))
+    rc = ampsim_error_set(AMPSIM_ESIM, "%s: too few or unequal vectors", analysis);
+  if (rc == 0 && time.re[time.length - 1] < tstop * (1.0 - 1e-9))
+    rc = ampsim_error_set(AMPSIM_ECONVERGE, "%s: stopped at t = %g s before %g s", analysis,
+                          time.re[time.length - 1], tstop);
+  if (rc == 0) {
+    load = malloc(time.length * sizeof *load);
+    uniform = malloc(n * sizeof *uniform);
+    if (load == NULL || uniform == NULL)
+      rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  }
+  if (rc == 0) {
+    for (size_t i = 0; i < time.length; i++)
+      load[i] = hot.re[i] - cold.re[i];
+    rc = ampsim_dsp_resample(uniform, n, tstart, period / (double)m, time.re, load,
+                             time.length);
+  }
+  if (rc == 0)
+    rc = ampsim_dsp_harmonics(h, uniform, n, (size_t)periods, (double)m * f_hz, BAND_LO_HZ,
+                              BAND_HI_HZ, 5);
+  if (rc == AMPSIM_EINVAL)
+    rc = ampsim_error_set(AMPSIM_ESIM, "no signal across the load at %g Hz (%s)", f_hz,
+                          ampsim_error_last());
+  free(load);
+  free(uniform);
+  ampsim_vector_free(&time);
+  ampsim_vector_free(&hot);
+  ampsim_vector_free(&cold);
+  return rc;
+}
+
+/* RMS difference of the harmonic vectors (k >= 2) of two analyses. */
+static double harmonic_change(const ampsim_harmonics *a, const ampsim_harmonics *b)
+{
+  double sum = 0.0;
+  int top = a->highest_harmonic < b->highest_harmonic ? a->highest_harmonic
+                                                      : b->highest_harmonic;
+  for (int k = 2; k <= top; k++) {
+    double dr = a->harmonic_re[k] - b->harmonic_re[k];
+    double di = a->harmonic_im[k] - b->harmonic_im[k];
+    sum += dr * dr + di * di;
+  }
+  return sqrt(sum);
+}
+
+static int task_thd(task_result *r, const task *t, ampsim_engine *engine)
+{
+  ampsim_thd_point *p = &r->thd;
+  ampsim_harmonics *now = NULL, *before = NULL, *swap;
+  double f = t->freq_hz, gain = 0.0, vin, tmax = initial_tmax(t->freq_hz);
+  int rc, halvings = 0;
+
+  now = malloc(sizeof *now);
+  before = malloc(sizeof *before);
+  if (now == NULL || before == NULL) {
+    rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+    goto done;
+  }
+  rc = small_signal_gain(&gain, engine, t, f);
+  if (rc != 0)
+    goto done;
+  /* Set the level: start from the small-signal gain, then correct by the
+   * measured fundamental until it is within 0.1 % of the requested vout. */
+  vin = t->vout_rms * M_SQRT2 / gain;
+  for (int i = 0; i < 5; i++) {
+    rc = tone(now, engine, t, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
+    if (rc != 0)
+      goto done;
+    if (fabs(now->v1_rms / t->vout_rms - 1.0) < LEVEL_RELATIVE_TOLERANCE)
+      break;
+    vin *= t->vout_rms / now->v1_rms;
+  }
+  /* Halve tmax until THD stops moving. */
+  p->converged = 0;
+  while (halvings < MAX_HALVINGS) {
+    swap = before;
+    before = now;
+    now = swap;
+    tmax /= 2.0;
+    halvings++;
+    rc = tone(now, engine, t, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
+    if (rc != 0)
+      goto done;
+    if (fabs(now->thd_db - before->thd_db) < t->options->thd_tolerance_db ||
+        fabs(now->thd - before->thd) < THD_ABSOLUTE_TOLERANCE) {
+      p->converged = 1;
+      break;
+    }
+  }
+
+  p->freq_hz = f;
+  p->vout_rms = now->v1_rms;
+  p->vin_peak = vin;
+  p->thd_db = now->thd_db;
+  p->thd_pct = now->thd_pct;
+  p->thdn_db = now->thdn_db;
+  p->thdn_pct = 100.0 * now->thdn;
+  p->n_harmonics = now->highest_harmonic - 1;
+  for (int k = 2; k <= now->highest_harmonic; k++)
+    p->harmonics_dbc[k - 2] = now->harmonic_dbc[k];
+  {
+    double change = harmonic_change(now, before) / now->v1_rms;
+    double residue = pow(10.0, now->residue_db / 20.0);
+    p->floor_db = ampsim_dsp_db(sqrt(change * change + residue * residue));
+  }
+  p->tmax_s = tmax;
+  p->periods = ANALYSED_PERIODS;
+done:
+  free(now);
+  free(before);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Maximum output: level search                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef struct level_point {
+  double vin, thd, v1;
+} level_point;
+
+static int power_eval(level_point *out, ampsim_engine *engine, const task *t, double vin,
+                      ampsim_harmonics *h)
+{
+  /* One period after two of settling is enough for a THD of 0.1 % and up;
+   * the step is the same fixed T/1000. */
+  int rc = tone(h, engine, t, POWER_HZ, vin, initial_tmax(POWER_HZ), 2, 1);
+  if (rc != 0)
+    return rc;
+  out->vin = vin;
+  out->thd = h->thd;
+  out->v1 = h->v1_rms;
+  return 0;
+}
+
+/* Within a bracket lo (THD below target) .. hi (above), find the output level
+ * where THD equals target by interpolation in log-log coordinates. */
+static int power_refine(double *vout, ampsim_engine *engine, const task *t, level_point lo,
+                        level_point hi, double target, ampsim_harmonics *h)
+{
+  for (int i = 0; i < 16 && hi.vin / lo.vin - 1.0 > 1e-3; i++) {
+    level_point mid;
+    double x = (log(target) - log(lo.thd)) / (log(hi.thd) - log(lo.thd));
+    double vin;
+    int rc;
+    if (!(x > 0.05 && x < 0.95))
+      x = x <= 0.05 ? 0.05 : (x >= 0.95 ? 0.95 : 0.5);
+    vin = exp(log(lo.vin) + x * (log(hi.vin) - log(lo.vin)));
+    rc = power_eval(&mid, engine, t, vin, h);
+    if (rc != 0)
+      return rc;
+    if (mid.thd < target)
+      lo = mid;
+    else
+      hi = mid;
+    if (fabs(mid.thd / target - 1.0) < 1e-3) {
+      *vout = mid.v1;
+      return 0;
+    }
+  }
+  {
+    double x = (log(target) - log(lo.thd)) / (log(hi.thd) - log(lo.thd));
+    *vout = exp(log(lo.v1) + x * (log(hi.v1) - log(lo.v1)));
+  }
+  return 0;
+}
+
+static int task_power(task_result *r, const task *t, ampsim_engine *engine)
+{
+  const ampsim_bench_options *b = &t->options->bench;
+  double cap = (b->topology == AMPSIM_TOPOLOGY_BTL ? 2.0 : 1.0) * b->supply_v / M_SQRT2;
+  double gain = 0.0, step = pow(10.0, 2.0 / 20.0);
+  level_point points[64];
+  int n = 0, rc;
+  ampsim_harmonics *h = malloc(sizeof *h);
+  const double targets[2] = {0.01, 0.001};
+  double *outs[2];
+
+  outs[0] = &r->vout_rms_1pct;
+  outs[1] = &r->vout_rms_01pct;
+  r->vout_rms_1pct = r->vout_rms_01pct = NAN;
+  r->power_note[0] = '\0';
+  if (h == NULL)
+    return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  rc = small_signal_gain(&gain, engine, t, POWER_HZ);
+  if (rc != 0)
+    goto done;
+
+  /* Walk up in 2 dB steps from -26 dB below the rail-limited level until
+   * THD passes 1 % or the level reaches the rails. */
+  for (double v = cap * pow(10.0, -26.0 / 20.0); n < 64; v *= step) {
+    double level = v < cap ? v : cap;
+    rc = power_eval(&points[n], engine, t, level * M_SQRT2 / gain, h);
+    if (rc != 0)
+      goto done;
+    n++;
+    if (points[n - 1].thd >= targets[0] || level >= cap)
+      break;
+  }
+
+  for (int k = 0; k < 2; k++) {
+    int above = -1;
+    for (int i = 0; i < n; i++) {
+      if (points[i].thd >= targets[k]) {
+        above = i;
+        break;
+      }
+    }
+    if (above < 0) {
+      snprintf(r->power_note, sizeof r->power_note,
+               "THD stays below %g %% up to %.3g Vrms, the level the %g V rails allow",
+               100.0 * targets[k], points[n - 1].v1, b->supply_v);
+      continue;
+    }
+    if (above == 0) {
+      snprintf(r->power_note, sizeof r->power_note,
+               "THD is already %.3g %% at the lowest level searched (%.3g Vrms)",
+               100.0 * points[0].thd, points[0].v1);
+      continue;
+    }
+    rc = power_refine(outs[k], engine, t, points[above - 1], points[above], targets[k], h);
+    if (rc != 0)
+      goto done;
+  }
+done:
+  free(h);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Orchestration                                                            */
+/* ------------------------------------------------------------------------ */
+
+static int run_task(void *result, const void *input, ampsim_engine *engine)
+{
+  task_result *r = result;
+  const task *t = input;
+  snprintf(r->ngspice_version, sizeof r->ngspice_version, "%s",
+           ampsim_engine_ngspice_version(engine));
+  switch (t->kind) {
+  case TASK_AC:
+    return task_ac(r, t, engine);
+  case TASK_ZOUT:
+    return task_zout(r, t, engine);
+  case TASK_NOISE:
+    return task_noise(r, t, engine);
+  case TASK_THD:
+    return task_thd(r, t, engine);
+  case TASK_POWER:
+    return task_power(r, t, engine);
+  }
+  return ampsim_error_set(AMPSIM_EINVAL, "unknown task");
+}
+
+int ampsim_measure_check(const ampsim_measure_options *o)
+{
+  int rc = ampsim_bench_check(&o->bench);
+  if (rc != 0)
+    return rc;
+  if ((o->figures & AMPSIM_FIG_THD) && (o->n_freqs == 0 || o->n_vouts == 0))
+    return ampsim_error_set(AMPSIM_EINVAL, "THD needs at least one frequency and one level");
+  if (o->n_freqs > AMPSIM_MAX_LEVELS || o->n_vouts > AMPSIM_MAX_LEVELS)
+    return ampsim_error_set(AMPSIM_EINVAL, "at most %d frequencies and %d levels",
+                            AMPSIM_MAX_LEVELS, AMPSIM_MAX_LEVELS);
+  for (size_t i = 0; i < o->n_freqs; i++)
+    if (!isfinite(o->freqs_hz[i]) || o->freqs_hz[i] < BAND_LO_HZ ||
+        o->freqs_hz[i] > BAND_HI_HZ)
+      return ampsim_error_set(AMPSIM_EINVAL,
+                              "--freq: %g Hz is outside the audio band 20 Hz to 20 kHz",
+                              o->freqs_hz[i]);
+  for (size_t i = 0; i < o->n_vouts; i++)
+    if (!isfinite(o->vouts_rms[i]) || o->vouts_rms[i] <= 0.0 || o->vouts_rms[i] > 1000.0)
+      return ampsim_error_set(AMPSIM_EINVAL, "--vout: %g Vrms is out of range (0 < V <= 1000)",
+                              o->vouts_rms[i]);
+  if (!isfinite(o->thd_tolerance_db) || o->thd_tolerance_db <= 0.0)
+    return ampsim_error_set(AMPSIM_EINVAL, "THD tolerance must be positive");
+  if ((o->figures & ~(unsigned)AMPSIM_FIG_ALL) != 0 || o->figures == 0)
+    return ampsim_error_set(AMPSIM_EINVAL, "no figures selected");
+  return 0;
+}
+
+static double elapsed_since(const struct timespec *start)
+{
+  struct timespec end;
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  return (double)(end.tv_sec - start->tv_sec) + 1e-9 * (double)(end.tv_nsec - start->tv_nsec);
+}
+
+int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
+                   const ampsim_measure_options *options)
+{
+  task *tasks = NULL;
+  task_result *results = NULL;
+  char (*labels)[96] = NULL;
+  const char **label_ptrs = NULL;
+  ampsim_measurement *m = NULL;
+  size_t n = 0, max_tasks = 4 + AMPSIM_MAX_LEVELS * AMPSIM_MAX_LEVELS;
+  runner_options run = {options->jobs, options->task_timeout_s};
+  struct timespec start;
+  unsigned fig = options->figures;
+  int rc;
+
+  *out = NULL;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  rc = ampsim_measure_check(options);
+  if (rc != 0)
+    return rc;
+  if (stage == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "no stage");
+
+  tasks = calloc(max_tasks, sizeof *tasks);
+  results = calloc(max_tasks, sizeof *results);
+  labels = calloc(max_tasks, sizeof *labels);
+  label_ptrs = calloc(max_tasks, sizeof *label_ptrs);
+  m = calloc(1, sizeof *m);
+  if (tasks == NULL || results == NULL || labels == NULL || label_ptrs == NULL || m == NULL) {
+    rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+    goto done;
+  }
+
+#define ADD_TASK(k, f, v, ...)                                                 \
+  do {                                                                         \
+    tasks[n].kind = (k);                                                       \
+    tasks[n].freq_hz = (f);                                                    \
+    tasks[n].vout_rms = (v);                                                   \
+    tasks[n].stage = stage;                                                    \
+    tasks[n].options = options;                                                \
+    snprintf(labels[n], sizeof labels[n], __VA_ARGS__);                        \
+    label_ptrs[n] = labels[n];                                                 \
+    n++;                                                                       \
+  } while (0)
+
+  /* The slowest tasks first, so that workers finish together. */
+  if (fig & AMPSIM_FIG_POWER)
+    ADD_TASK(TASK_POWER, POWER_HZ, 0.0, "maximum output");
+  if (fig & AMPSIM_FIG_THD)
+    for (size_t i = 0; i < options->n_freqs; i++)
+      for (size_t j = 0; j < options->n_vouts; j++)
+        ADD_TASK(TASK_THD, options->freqs_hz[i], options->vouts_rms[j],
+                 "THD at %g Hz, %g Vrms", options->freqs_hz[i], options->vouts_rms[j]);
+  if (fig & AMPSIM_FIG_NOISE)
+    ADD_TASK(TASK_NOISE, 0.0, 0.0, "noise");
+  if (fig & AMPSIM_FIG_ZOUT)
+    ADD_TASK(TASK_ZOUT, 0.0, 0.0, "output impedance");
+  if (fig & (AMPSIM_FIG_GAIN | AMPSIM_FIG_CROSSTALK))
+    ADD_TASK(TASK_AC, 0.0, 0.0, "gain and crosstalk");
+#undef ADD_TASK
+
+  rc = runner_run(run_task, tasks, sizeof *tasks, results, sizeof *results, n, label_ptrs, &run);
+  if (rc != 0)
+    goto done;
+
+  m->options = *options;
+  snprintf(m->stage_name, sizeof m->stage_name, "%s", stage->name ? stage->name : stage->subckt);
+  snprintf(m->ngspice_version, sizeof m->ngspice_version, "%s", results[0].ngspice_version);
+  m->gain_db = m->dc_offset_mv = NAN;
+  m->noise_vrms = m->noise_vrms_a = NAN;
+  m->noise_band_hz[0] = BAND_LO_HZ;
+  m->noise_band_hz[1] = BAND_HI_HZ;
+  m->crosstalk_floor_db = CROSSTALK_FLOOR_DB;
+  m->vout_rms_1pct = m->pout_w_1pct = m->vout_rms_01pct = m->pout_w_01pct = NAN;
+  for (size_t i = 0; i < n; i++) {
+    const task_result *r = &results[i];
+    switch (tasks[i].kind) {
+    case TASK_AC:
+      if (fig & AMPSIM_FIG_GAIN) {
+        m->gain_db = r->gain_db;
+        m->dc_offset_mv = r->dc_offset_mv;
+      }
+      if (fig & AMPSIM_FIG_CROSSTALK) {
+        m->n_crosstalk = r->n_crosstalk;
+        memcpy(m->crosstalk, r->crosstalk, sizeof m->crosstalk);
+      }
+      break;
+    case TASK_ZOUT:
+      m->n_zout = r->n_zout;
+      memcpy(m->zout, r->zout, sizeof m->zout);
+      break;
+    case TASK_NOISE:
+      m->noise_vrms = r->noise_vrms;
+      m->noise_vrms_a = r->noise_vrms_a;
+      break;
+    case TASK_THD:
+      m->thd[m->n_thd++] = r->thd;
+      break;
+    case TASK_POWER:
+      /* Power into a resistive load: vout^2 / R. */
+      m->vout_rms_1pct = r->vout_rms_1pct;
+      m->vout_rms_01pct = r->vout_rms_01pct;
+      m->pout_w_1pct = r->vout_rms_1pct * r->vout_rms_1pct / options->bench.load_ohms;
+      m->pout_w_01pct = r->vout_rms_01pct * r->vout_rms_01pct / options->bench.load_ohms;
+      snprintf(m->power_note, sizeof m->power_note, "%s", r->power_note);
+      break;
+    }
+  }
+  m->elapsed_s = elapsed_since(&start);
+  *out = m;
+  m = NULL;
+done:
+  free(m);
+  free(tasks);
+  free(results);
+  free(labels);
+  free(label_ptrs);
+  return rc;
+}
+
+void ampsim_measurement_free(ampsim_measurement *measurement)
+{
+  free(measurement);
+}

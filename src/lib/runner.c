@@ -1,0 +1,274 @@
+/* runner.c - simulation tasks in worker processes (see runner.h). */
+#include "runner.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ampsim/error.h"
+
+/* What a worker sends back: its status, its error message, then the result. */
+typedef struct worker_header {
+  int rc;
+  char message[2048];
+} worker_header;
+
+typedef struct worker {
+  pid_t pid;
+  int fd;
+  size_t task;
+  char *buffer;        /* header + result as they arrive */
+  size_t received;
+  double deadline;     /* monotonic seconds; 0 = none */
+  int timed_out;
+} worker;
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+  const char *p = data;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* In the child: compute, send, and leave without running the parent's
+ * atexit handlers or flushing its stdio buffers. */
+static void child_main(int fd, runner_task_fn fn, const void *task, size_t result_size)
+{
+  worker_header header;
+  void *result = calloc(1, result_size);
+  ampsim_engine *engine = NULL;
+  int rc;
+
+  memset(&header, 0, sizeof header);
+  if (result == NULL) {
+    rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  } else {
+    rc = ampsim_engine_open(&engine, NULL);
+    if (rc == 0)
+      rc = fn(result, task, engine);
+  }
+  header.rc = rc;
+  if (rc != 0)
+    snprintf(header.message, sizeof header.message, "%s", ampsim_error_last());
+  if (write_all(fd, &header, sizeof header) != 0 ||
+      (rc == 0 && write_all(fd, result, result_size) != 0))
+    _exit(3);
+  /* The engine is not freed: the process ends here and the OS reclaims it,
+   * which is faster than ngspice's own teardown. */
+  (void)engine;
+  _exit(0);
+}
+
+static int start_worker(worker *w, size_t index, runner_task_fn fn, const void *task,
+                        size_t result_size, const runner_options *options)
+{
+  int fds[2];
+  pid_t pid;
+
+  if (pipe(fds) != 0)
+    return ampsim_error_set(AMPSIM_EWORKER, "cannot create a pipe: %s", strerror(errno));
+  fflush(NULL);
+  pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return ampsim_error_set(AMPSIM_EWORKER, "cannot start a worker: %s", strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    child_main(fds[1], fn, task, result_size);
+  }
+  close(fds[1]);
+  memset(w, 0, sizeof *w);
+  w->pid = pid;
+  w->fd = fds[0];
+  w->task = index;
+  w->buffer = malloc(sizeof(worker_header) + result_size);
+  w->deadline = options->timeout_s > 0 ? now_s() + options->timeout_s : 0.0;
+  if (w->buffer == NULL) {
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(w->fd);
+    return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  }
+  return 0;
+}
+
+/* Collect a finished worker; returns the task's status and sets the error. */
+static int finish_worker(worker *w, void *result, size_t result_size, const char *label,
+                         const runner_options *options)
+{
+  int status = 0, rc;
+  worker_header header;
+
+  close(w->fd);
+  while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (w->timed_out) {
+    rc = ampsim_error_set(AMPSIM_ETIMEOUT, "%s: stopped after %g s (time limit; see --timeout)",
+                          label, options->timeout_s);
+  } else if (WIFSIGNALED(status)) {
+    rc = ampsim_error_set(AMPSIM_EWORKER, "%s: the simulator crashed (worker killed by signal %d, %s)",
+                          label, WTERMSIG(status), strsignal(WTERMSIG(status)));
+  } else if (w->received < sizeof header) {
+    rc = ampsim_error_set(AMPSIM_EWORKER, "%s: the worker ended without a result (exit status %d)",
+                          label, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  } else {
+    memcpy(&header, w->buffer, sizeof header);
+    if (header.rc != 0) {
+      header.message[sizeof header.message - 1] = '\0';
+      rc = ampsim_error_set(header.rc, "%s: %s", label, header.message);
+    } else if (w->received != sizeof header + result_size) {
+      rc = ampsim_error_set(AMPSIM_EWORKER, "%s: the worker sent a truncated result", label);
+    } else {
+      memcpy(result, w->buffer + sizeof header, result_size);
+      rc = 0;
+    }
+  }
+  free(w->buffer);
+  w->buffer = NULL;
+  w->pid = 0;
+  return rc;
+}
+
+static int online_cores(void)
+{
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
+int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *results,
+               size_t result_size, size_t n, const char *const *labels,
+               const runner_options *options)
+{
+  int jobs = options->jobs > 0 ? options->jobs : online_cores();
+  worker *workers;
+  int *status;
+  char (*messages)[1024];
+  size_t next = 0, running = 0;
+  int rc = 0;
+
+  if (n == 0)
+    return 0;
+  if ((size_t)jobs > n)
+    jobs = (int)n;
+  workers = calloc((size_t)jobs, sizeof *workers);
+  status = calloc(n, sizeof *status);
+  messages = calloc(n, sizeof *messages);
+  if (workers == NULL || status == NULL || messages == NULL) {
+    free(workers);
+    free(status);
+    free(messages);
+    return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  }
+
+  while (next < n || running > 0) {
+    struct pollfd fds[64];
+    int slots[64], n_fds = 0, timeout_ms = -1;
+    double t;
+
+    /* Fill free slots, unless a task has failed: then drain and stop. */
+    for (int s = 0; s < jobs && next < n && rc == 0; s++) {
+      if (workers[s].pid != 0)
+        continue;
+      rc = start_worker(&workers[s], next, fn, (const char *)tasks + next * task_size,
+                        result_size, options);
+      if (rc != 0)
+        break;
+      next++;
+      running++;
+    }
+    if (running == 0)
+      break;
+
+    t = now_s();
+    for (int s = 0; s < jobs && n_fds < 64; s++) {
+      if (workers[s].pid == 0)
+        continue;
+      fds[n_fds].fd = workers[s].fd;
+      fds[n_fds].events = POLLIN;
+      fds[n_fds].revents = 0;
+      slots[n_fds++] = s;
+      if (workers[s].deadline > 0) {
+        int ms = (int)((workers[s].deadline - t) * 1000.0) + 1;
+        if (ms < 0)
+          ms = 0;
+        if (timeout_ms < 0 || ms < timeout_ms)
+          timeout_ms = ms;
+      }
+    }
+    if (poll(fds, (nfds_t)n_fds, timeout_ms) < 0 && errno != EINTR) {
+      rc = ampsim_error_set(AMPSIM_EWORKER, "poll: %s", strerror(errno));
+      break;
+    }
+    t = now_s();
+    for (int i = 0; i < n_fds; i++) {
+      worker *w = &workers[slots[i]];
+      bool done = false;
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+        size_t capacity = sizeof(worker_header) + result_size;
+        ssize_t got = read(w->fd, w->buffer + w->received,
+                           w->received < capacity ? capacity - w->received : 1);
+        if (got > 0 && w->received + (size_t)got <= capacity)
+          w->received += (size_t)got;
+        else if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN))
+          done = true;
+        else if (got > 0)
+          done = true; /* more bytes than a result: treat as broken */
+      } else if (w->deadline > 0 && t >= w->deadline) {
+        kill(w->pid, SIGKILL);
+        w->timed_out = 1;
+        done = true;
+      }
+      if (done) {
+        size_t task = w->task;
+        int task_rc = finish_worker(w, (char *)results + task * result_size, result_size,
+                                    labels != NULL ? labels[task] : "task", options);
+        running--;
+        status[task] = task_rc;
+        if (task_rc != 0)
+          snprintf(messages[task], sizeof messages[task], "%s", ampsim_error_last());
+        if (task_rc != 0 && rc == 0)
+          rc = task_rc;
+      }
+    }
+  }
+
+  /* Report the first failure in task order, so messages are the same for
+   * any number of workers. */
+  if (rc != 0) {
+    for (size_t i = 0; i < n; i++) {
+      if (status[i] != 0) {
+        rc = ampsim_error_set(status[i], "%s", messages[i]);
+        break;
+      }
+    }
+  }
+  free(workers);
+  free(status);
+  free(messages);
+  return rc;
+}
