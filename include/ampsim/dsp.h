@@ -63,8 +63,9 @@ typedef struct ampsim_harmonics {
  * least min_harmonic (the doc asks for H >= 5 for tones above 4 kHz) and at
  * most AMPSIM_MAX_HARMONIC and below the Nyquist bin. THD+N counts every bin
  * whose frequency lies in [band_lo_hz, band_hi_hz] except DC and the
- * fundamental, plus the harmonics counted by THD that lie above band_hi_hz
- * (so THD+N >= THD always).
+ * fundamental, plus the harmonics counted by THD that lie outside the band
+ * (above band_hi_hz, or below band_lo_hz for a very low tone), so THD+N >=
+ * THD always.
  * Returns 0, AMPSIM_EINVAL (n too small, periods == 0, fundamental at or above
  * Nyquist, V1 == 0), or AMPSIM_ENOMEM.
  */
