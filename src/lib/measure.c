@@ -585,16 +585,32 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
   if (rc != 0)
     goto done;
 
-  /* Walk up in 2 dB steps from -26 dB below the rail-limited level until
-   * THD passes 1 % or the level reaches the rails. */
-  for (double v = cap * pow(10.0, -26.0 / 20.0); n < 64; v *= step) {
-    double level = v < cap ? v : cap;
-    rc = power_eval(&points[n], engine, t, level * M_SQRT2 / gain, h);
+  /* Start 26 dB below the rail-limited level. If THD is already above the
+   * lower target there (a stage that clips early), walk down in 6 dB steps
+   * until it is below; then walk up in 2 dB steps until THD passes 1 % or
+   * the level reaches the rails. points[] stays ordered by level. */
+  {
+    double v = cap * pow(10.0, -26.0 / 20.0), down = pow(10.0, 6.0 / 20.0);
+    rc = power_eval(&points[0], engine, t, v * M_SQRT2 / gain, h);
     if (rc != 0)
       goto done;
-    n++;
-    if (points[n - 1].thd >= targets[0] || level >= cap)
-      break;
+    n = 1;
+    while (points[0].thd >= targets[1] && v > cap * 1e-4 && n < 32) {
+      v /= down;
+      memmove(&points[1], &points[0], (size_t)n * sizeof points[0]);
+      rc = power_eval(&points[0], engine, t, v * M_SQRT2 / gain, h);
+      if (rc != 0)
+        goto done;
+      n++;
+    }
+    v = points[n - 1].vin * gain / M_SQRT2;
+    while (points[n - 1].thd < targets[0] && v < cap && n < 64) {
+      v = v * step < cap ? v * step : cap;
+      rc = power_eval(&points[n], engine, t, v * M_SQRT2 / gain, h);
+      if (rc != 0)
+        goto done;
+      n++;
+    }
   }
 
   for (int k = 0; k < 2; k++) {
