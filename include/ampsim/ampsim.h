@@ -8,6 +8,8 @@
 #include "ampsim/bench.h"
 #include "ampsim/engine.h"
 #include "ampsim/measure.h"
+#include "ampsim/report.h"
+#include "ampsim/fileio.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -106,7 +106,9 @@ static int start_worker(worker *w, size_t index, runner_task_fn fn, const void *
   w->pid = pid;
   w->fd = fds[0];
   w->task = index;
-  w->buffer = malloc(sizeof(worker_header) + result_size);
+  /* One spare byte: a read past a complete result (EOF, or a broken worker
+   * sending too much) must land inside the buffer. */
+  w->buffer = malloc(sizeof(worker_header) + result_size + 1);
   w->deadline = options->timeout_s > 0 ? now_s() + options->timeout_s : 0.0;
   if (w->buffer == NULL) {
     kill(pid, SIGKILL);

@@ -1,0 +1,333 @@
+/*
+ * options.c - scanning the command line and parsing its values, with one
+ * clear line on stderr for anything wrong (see cli.h).
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_error(const char *fmt, ...)
+{
+  va_list ap;
+
+  fputs("ampsim: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return CLI_EXIT_ERROR;
+}
+
+int cli_library_error(int code)
+{
+  const char *message = ampsim_error_last();
+  const char *p;
+
+  if (message[0] == '\0')
+    return cli_error("%s", ampsim_strerror(code));
+  /* One line, whatever the library (or ngspice inside it) wrote. */
+  fputs("ampsim: ", stderr);
+  for (p = message; *p != '\0'; p++) {
+    if (*p == '\n' || *p == '\r') {
+      if (p[1] != '\0')
+        fputs("; ", stderr);
+    } else {
+      fputc(*p, stderr);
+    }
+  }
+  fputc('\n', stderr);
+  return CLI_EXIT_ERROR;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scanning                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static const cli_option *find_long(const cli_option *options, const char *arg,
+                                   size_t len)
+{
+  for (; options->id != 0; options++) {
+    if (strlen(options->long_name) == len &&
+        strncmp(options->long_name, arg, len) == 0)
+      return options;
+  }
+  return NULL;
+}
+
+static const cli_option *find_short(const cli_option *options, char c)
+{
+  for (; options->id != 0; options++) {
+    if (options->short_name != 0 && options->short_name == c)
+      return options;
+  }
+  return NULL;
+}
+
+int cli_next_option(cli_scanner *s, int *id, const char **name,
+                    const char **value)
+{
+  /* The option as written, for messages: "--load" of "--load=32". */
+  static char written[64];
+  const cli_option *option;
+  const char *arg;
+  const char *inline_value = NULL;
+
+  *id = 0;
+  *name = NULL;
+  *value = NULL;
+  if (s->next >= s->argc)
+    return 0;
+  arg = s->argv[s->next++];
+
+  if (strcmp(arg, "--") == 0) {
+    if (s->next < s->argc)
+      return cli_error("unexpected argument '%s' (see 'ampsim %s --help')",
+                       s->argv[s->next], s->command);
+    return 0;
+  }
+  if (arg[0] == '-' && arg[1] == '-') {
+    const char *eq = strchr(arg, '=');
+    size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+    option = find_long(s->options, arg, len);
+    if (option == NULL)
+      return cli_error("unknown option '%.*s' (see 'ampsim %s --help')",
+                       (int)len, arg, s->command);
+    if (eq != NULL)
+      inline_value = eq + 1;
+    snprintf(written, sizeof written, "%s", option->long_name);
+  } else if (arg[0] == '-' && arg[1] != '\0') {
+    option = find_short(s->options, arg[1]);
+    if (option == NULL)
+      return cli_error("unknown option '-%c' (see 'ampsim %s --help')", arg[1],
+                       s->command);
+    if (arg[2] != '\0') {
+      if (!option->takes_value)
+        return cli_error("unknown option '%s' (see 'ampsim %s --help')", arg,
+                         s->command);
+      inline_value = arg + 2; /* -j4 */
+    }
+    snprintf(written, sizeof written, "-%c", option->short_name);
+  } else {
+    return cli_error("unexpected argument '%s' (see 'ampsim %s --help')", arg,
+                     s->command);
+  }
+
+  *id = option->id;
+  *name = written;
+  if (!option->takes_value) {
+    if (inline_value != NULL)
+      return cli_error("%s takes no value", written);
+    return 1;
+  }
+  if (inline_value == NULL) {
+    /* "--load --vout 2": the next word is an option, not this one's value. */
+    if (s->next >= s->argc ||
+        strncmp(s->argv[s->next], "--", 2) == 0)
+      return cli_error("%s: missing value", written);
+    inline_value = s->argv[s->next++];
+  }
+  if (inline_value[0] == '\0')
+    return cli_error("%s: missing value", written);
+  *value = inline_value;
+  return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Numbers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Engineering suffixes, SPICE-style: "meg" is mega; "m" is milli. A capital
+ * "M" means milli to SPICE and mega to most people, so it is refused. */
+static const struct {
+  const char *suffix;
+  double scale;
+} suffixes[] = {
+  { "f", 1e-15 }, { "p", 1e-12 }, { "n", 1e-9 },  { "u", 1e-6 },
+  { "m", 1e-3 },  { "k", 1e3 },   { "K", 1e3 },   { "meg", 1e6 },
+  { "Meg", 1e6 }, { "MEG", 1e6 }, { "G", 1e9 },   { "T", 1e12 },
+};
+
+/* Parse `text` (of length len, not NUL-terminated) into *out. Returns 0,
+ * -1 (not a number), -2 (not finite), -3 (ambiguous "M"). */
+static int parse_eng(double *out, const char *text, size_t len)
+{
+  char buf[128];
+  char *end;
+  double value;
+  size_t i;
+
+  if (len == 0 || len >= sizeof buf)
+    return -1;
+  memcpy(buf, text, len);
+  buf[len] = '\0';
+  /* strtod would also take spaces, hex and "nan"/"inf" spelled out: the
+   * first two are not numbers here, the last two are reported as such. */
+  if (isspace((unsigned char)buf[0]) || strchr(buf, 'x') != NULL ||
+      strchr(buf, 'X') != NULL)
+    return -1;
+  errno = 0;
+  value = strtod(buf, &end);
+  if (end == buf)
+    return -1;
+  if (*end != '\0') {
+    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+      if (strcmp(end, suffixes[i].suffix) == 0)
+        break;
+    }
+    if (i == sizeof suffixes / sizeof suffixes[0])
+      return strcmp(end, "M") == 0 ? -3 : -1;
+    value *= suffixes[i].scale;
+  }
+  if (!isfinite(value))
+    return -2;
+  *out = value;
+  return 0;
+}
+
+static int parse_one(double *out, const char *name, const char *text,
+                     size_t len, cli_range range, const char *unit)
+{
+  const char *space = unit[0] != '\0' ? " " : "";
+  double value = 0.0;
+  int rc = parse_eng(&value, text, len);
+
+  if (rc == -1)
+    return cli_error("%s: '%.*s' is not a number", name, (int)len, text);
+  if (rc == -2)
+    return cli_error("%s: '%.*s' is not a finite number", name, (int)len,
+                     text);
+  if (rc == -3)
+    return cli_error("%s: '%.*s' is ambiguous (write m for milli, meg for "
+                     "mega)",
+                     name, (int)len, text);
+  if (range == CLI_POSITIVE && !(value > 0.0))
+    return cli_error("%s: '%.*s' must be greater than 0%s%s", name, (int)len,
+                     text, space, unit);
+  if (range == CLI_NONNEGATIVE && value < 0.0)
+    return cli_error("%s: '%.*s' must not be negative", name, (int)len, text);
+  *out = value == 0.0 ? 0.0 : value; /* no -0 */
+  return 0;
+}
+
+int cli_parse_number(double *out, const char *name, const char *text,
+                     cli_range range, const char *unit)
+{
+  return parse_one(out, name, text, strlen(text), range, unit);
+}
+
+int cli_parse_list(double *out, size_t *count, size_t max, const char *name,
+                   const char *text, cli_range range, const char *unit)
+{
+  const char *p = text;
+  size_t n = 0;
+
+  for (;;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+    if (len == 0)
+      return cli_error("%s: empty value in '%s'", name, text);
+    if (n == max)
+      return cli_error("%s: too many values (at most %zu)", name, max);
+    if (parse_one(&out[n], name, p, len, range, unit) != 0)
+      return CLI_EXIT_ERROR;
+    n++;
+    if (comma == NULL)
+      break;
+    p = comma + 1;
+  }
+  *count = n;
+  return 0;
+}
+
+int cli_parse_int(int *out, const char *name, const char *text, int min,
+                  int max)
+{
+  char *end;
+  long value;
+
+  errno = 0;
+  value = strtol(text, &end, 10);
+  if (end == text || *end != '\0' || isspace((unsigned char)text[0]) ||
+      errno == ERANGE)
+    return cli_error("%s: '%s' is not a whole number", name, text);
+  if (value < min)
+    return cli_error("%s: '%s' must be at least %d", name, text, min);
+  if (value > max)
+    return cli_error("%s: '%s' must be at most %d", name, text, max);
+  *out = (int)value;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shared bench options                                                     */
+/* ------------------------------------------------------------------------ */
+
+int cli_bench_option(ampsim_bench_options *bench, const char **stage_spec,
+                     int id, const char *name, const char *value)
+{
+  switch (id) {
+  case CLI_OPT_STAGE:
+    *stage_spec = value;
+    return 0;
+  case CLI_OPT_TOPOLOGY:
+    if (strcmp(value, "se") == 0)
+      bench->topology = AMPSIM_TOPOLOGY_SE;
+    else if (strcmp(value, "btl") == 0)
+      bench->topology = AMPSIM_TOPOLOGY_BTL;
+    else
+      return cli_error("%s: '%s' is not se or btl", name, value);
+    return 0;
+  case CLI_OPT_LOAD:
+    return cli_parse_number(&bench->load_ohms, name, value, CLI_POSITIVE,
+                            "ohm");
+  case CLI_OPT_GROUND_OHMS:
+    return cli_parse_number(&bench->ground_ohms, name, value, CLI_NONNEGATIVE,
+                            "ohm");
+  case CLI_OPT_SUPPLY:
+    return cli_parse_number(&bench->supply_v, name, value, CLI_POSITIVE, "V");
+  case CLI_OPT_SUPPLY_OHMS:
+    return cli_parse_number(&bench->supply_ohms, name, value, CLI_NONNEGATIVE,
+                            "ohm");
+  default:
+    return cli_error("%s: internal error: not a bench option", name);
+  }
+}
+
+int cli_open_stage(ampsim_stage **out, const char *spec)
+{
+  const ampsim_netlist_policy policy = AMPSIM_NETLIST_POLICY_INIT;
+  int rc;
+
+  ampsim_error_clear();
+  rc = ampsim_stage_open(out, spec, &policy);
+  if (rc != 0)
+    return cli_library_error(rc);
+  return 0;
+}
+
+const char cli_help_bench_options[] =
+    "  --stage FILE.cir:SUBCKT | NAME\n"
+    "                       the stage: subcircuit SUBCKT of FILE.cir, or a\n"
+    "                       bundled stage by name (e.g. opamp-buffer). Pins in\n"
+    "                       order: in out vp vn gnd. Required.\n"
+    "  --topology se|btl    single-ended (shared return) or bridge-tied load\n"
+    "                       (two stages in antiphase, floating load) [se]\n"
+    "  --load OHMS          resistive load per channel, > 0 [32]\n"
+    "  --ground-ohms R      SE: shared ground-return resistance; BTL: the\n"
+    "                       resistance of each load wire, >= 0 [0]\n"
+    "  --supply V           symmetric rails +V and -V, > 0 [15]\n"
+    "  --supply-ohms R      source resistance of each rail, shared by both\n"
+    "                       channels, >= 0 [0]\n";
+
+const char cli_help_footer[] =
+    "Numbers take engineering suffixes: f p n u m k meg G T (50m, 1k, 4.7u,\n"
+    "1e-3; 'm' is milli, write 'meg' for mega). Exit status: 0 on success, 2\n"
+    "on any error (bad command line, unreadable stage, failed simulation,\n"
+    "unwritable output), with one line on stderr.\n";

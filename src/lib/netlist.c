@@ -1,0 +1,1887 @@
+/*
+ * netlist.c - reading SPICE stage files as untrusted input (see
+ * include/ampsim/netlist.h).
+ *
+ * A stage file comes from the user or from a vendor, and ngspice will do far
+ * more than simulate if a netlist asks it to: run shell commands from a
+ * .control block or a "*#" line, read and write files from XSPICE code models,
+ * load compiled device libraries. So ampsim never hands ngspice a file name:
+ * this module reads the file itself, expands .include/.lib under a folder
+ * policy, and checks every line, and the bench inlines the resulting text.
+ *
+ * The rules follow what ngspice 39 actually does when it reads a deck
+ * (frontend/inpcom.c), because the checks are only sound if they see the lines
+ * the way ngspice will:
+ *   - leading blanks are skipped, every '\r' is dropped;
+ *   - a line starting with '+' continues the last statement, across comment
+ *     and blank lines; a line ending in two backslashes makes the next line a
+ *     continuation too;
+ *   - end-of-line comments start at ';', at '$' after a blank or comma, and at
+ *     "//";
+ *   - dot-commands are recognised by prefix (".controlx" opens a .control
+ *     block), so the refusal list matches prefixes too.
+ * Where ngspice and the checks could disagree, the checks err on the side of
+ * refusing.
+ *
+ * Unlike a top-level deck, a stage file has no title line: it is a library of
+ * definitions that the bench inlines, so its first line counts like any other
+ * (a .subckt there must not be lost as a "title").
+ *
+ * The expanded text keeps comments, drops .end and .title, and joins
+ * continuation lines so that every statement is on one line. Output lines are
+ * mapped back to (file, line) so that errors found later (a stage with the
+ * wrong pin count) can still point into the right file.
+ */
+/* realpath() is XSI, not base POSIX. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+
+#include "ampsim/netlist.h"
+#include "ampsim/error.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef AMPSIM_SOURCE_NETLIST_DIR
+#define AMPSIM_SOURCE_NETLIST_DIR "netlists"
+#endif
+#ifndef AMPSIM_INSTALL_NETLIST_DIR
+#define AMPSIM_INSTALL_NETLIST_DIR "/usr/local/share/ampsim/netlists"
+#endif
+
+/* Include nesting is recursion here; whatever the policy says, stay far from
+ * the C stack's limits. */
+#define NL_DEPTH_CAP 256
+/* Names listed in one message ("defined: a, b, ...") before eliding. */
+#define NL_LIST_MAX 20
+
+/* ====================================================================== */
+/* Small helpers                                                           */
+/* ====================================================================== */
+
+typedef struct nl_buf {
+  char *p;
+  size_t len;
+  size_t cap;
+} nl_buf;
+
+static int nomem(void)
+{
+  return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+}
+
+/* Append n bytes and keep the buffer NUL-terminated. */
+static int buf_add(nl_buf *b, const char *s, size_t n)
+{
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    char *p;
+    while (cap < b->len + n + 1)
+      cap *= 2;
+    p = realloc(b->p, cap);
+    if (p == NULL)
+      return nomem();
+    b->p = p;
+    b->cap = cap;
+  }
+  if (n > 0)
+    memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+  return 0;
+}
+
+static int buf_str(nl_buf *b, const char *s)
+{
+  return buf_add(b, s, strlen(s));
+}
+
+/* Blanks as ngspice's reader skips them ('\r' is gone before this). Form feed
+ * and vertical tab count too, so that "\f.control" is not missed. */
+static int is_blank(int c)
+{
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+static int is_ident(int c)
+{
+  return isalnum((unsigned char)c) || c == '_';
+}
+
+static const char *skip_blanks(const char *p)
+{
+  while (is_blank(*p))
+    p++;
+  return p;
+}
+
+static const char *errno_text(int err, char *buf, size_t n)
+{
+  if (strerror_r(err, buf, n) != 0)
+    snprintf(buf, n, "error %d", err);
+  return buf;
+}
+
+/* A copy of text without any '\r': ngspice's line reader drops every carriage
+ * return, wherever it is, so "R1 a b 1k\r.control" is one line to it. Doing the
+ * same here normalises CRLF and keeps the checks seeing what ngspice sees. */
+static char *copy_without_cr(const char *text, size_t n)
+{
+  char *out = malloc(n + 1);
+  size_t i, j = 0;
+  if (out == NULL)
+    return NULL;
+  for (i = 0; i < n; i++)
+    if (text[i] != '\r')
+      out[j++] = text[i];
+  out[j] = '\0';
+  return out;
+}
+
+/* The folder part of a canonical path ("/a/b.cir" -> "/a", "/b" -> "/"). */
+static char *dir_of(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  size_t n;
+  char *dir;
+  if (slash == NULL)
+    return strdup(".");
+  n = slash == path ? 1 : (size_t)(slash - path);
+  dir = malloc(n + 1);
+  if (dir == NULL)
+    return NULL;
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  return dir;
+}
+
+/* Whole path components: /a/bc is not under /a/b. */
+static int path_is_under(const char *path, const char *dir)
+{
+  size_t n = strlen(dir);
+  if (n == 1 && dir[0] == '/')
+    return path[0] == '/';
+  return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static int has_control_chars(const char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      return 1;
+  return 0;
+}
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* ====================================================================== */
+/* Physical and logical lines                                              */
+/* ====================================================================== */
+
+enum { NL_BLANK, NL_COMMENT, NL_STMT, NL_CONT, NL_ORPHAN, NL_END };
+
+/* One line of the text, classified the way ngspice reads it. */
+typedef struct nl_phys {
+  const char *raw;   /* the line as written, without '\n' */
+  size_t raw_len;
+  const char *body;  /* after leading blanks (and the '+' of a continuation) */
+  size_t body_len;   /* ... without end-of-line comment and trailing blanks */
+  size_t full_len;   /* ... with the comment (only a trailing "\\" removed) */
+  int kind;          /* NL_BLANK, NL_COMMENT, NL_STMT or NL_CONT */
+  int shell_cont;    /* ended in two backslashes: the next line continues it */
+} nl_phys;
+
+typedef struct nl_lines {
+  nl_phys *v;
+  int n;
+} nl_lines;
+
+/* Where an end-of-line comment starts, by ngspice's rules outside .control
+ * (inp_stripcomments_line): ';' anywhere, '$' after a blank or a comma, "//".
+ * Like ngspice, quotes do not protect these characters. */
+static size_t comment_start(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == ';')
+      return i;
+    if (c == '$' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == ','))
+      return i;
+    if (c == '/' && i + 1 < n && s[i + 1] == '/')
+      return i;
+  }
+  return n;
+}
+
+static size_t trim_right(const char *s, size_t n)
+{
+  while (n > 0 && is_blank(s[n - 1]))
+    n--;
+  return n;
+}
+
+static void lines_free(nl_lines *lines)
+{
+  free(lines->v);
+  lines->v = NULL;
+  lines->n = 0;
+}
+
+/* Split text (no '\r') into classified physical lines that point into it. */
+static int split_lines(nl_lines *out, const char *text, const char *origin)
+{
+  const char *p;
+  size_t count = 0, total = strlen(text);
+  int i, pending = 0;
+
+  out->v = NULL;
+  out->n = 0;
+  for (p = text; *p; p++)
+    if (*p == '\n')
+      count++;
+  if (total > 0 && text[total - 1] != '\n')
+    count++;
+  if (count == 0)
+    return 0;
+  if (count > (size_t)INT_MAX)
+    return ampsim_error_set(AMPSIM_ERANGE, "%s: too many lines", origin);
+  out->v = calloc(count, sizeof *out->v);
+  if (out->v == NULL)
+    return nomem();
+  out->n = (int)count;
+
+  p = text;
+  for (i = 0; i < out->n; i++) {
+    nl_phys *ph = &out->v[i];
+    const char *eol = strchr(p, '\n');
+    const char *end = eol != NULL ? eol : p + strlen(p);
+    const char *s = skip_blanks(p);
+    size_t rest = trim_right(s, (size_t)(end - s));
+    int continues = pending;
+
+    ph->raw = p;
+    ph->raw_len = (size_t)(end - p);
+    p = eol != NULL ? eol + 1 : end;
+    if (rest == 0) {
+      /* Blank lines vanish in ngspice's reader; a pending "\\"
+       * continuation carries over to the next line that has text. */
+      ph->kind = NL_BLANK;
+      ph->body = s;
+      continue;
+    }
+    pending = 0;
+    ph->body = s;
+    if (*s == '+') {
+      continues = 1;
+      ph->body = skip_blanks(s + 1);
+      if (ph->body > s + rest)
+        ph->body = s + rest;
+    }
+    ph->full_len = (size_t)(s + rest - ph->body);
+    /* ngspice (chk_for_line_continuation) treats a trailing "\\" on any
+     * line that does not start with '*' or '$' as "the next line goes on",
+     * even a line it will later see as a comment. */
+    if ((continues || (*s != '*' && *s != '$')) && ph->full_len >= 2 &&
+        ph->body[ph->full_len - 1] == '\\' && ph->body[ph->full_len - 2] == '\\') {
+      ph->full_len = trim_right(ph->body, ph->full_len - 2);
+      ph->shell_cont = 1;
+      pending = 1;
+    }
+    ph->body_len = trim_right(ph->body, comment_start(ph->body, ph->full_len));
+    if (continues)
+      ph->kind = NL_CONT;
+    else if (*s == '*' || *s == '$' || *s == '#' || ph->body_len == 0)
+      ph->kind = NL_COMMENT;
+    else
+      ph->kind = NL_STMT;
+  }
+  return 0;
+}
+
+/* A logical line: a blank or comment line, or a statement with its
+ * continuation lines (and the comment lines between them). */
+typedef struct nl_entry {
+  int kind;    /* NL_BLANK, NL_COMMENT, NL_STMT, NL_ORPHAN or NL_END */
+  int first;   /* physical line indices, inclusive */
+  int last;
+  char *text;  /* NL_STMT: joined, without comments */
+  char *full;  /* NL_STMT: joined, with end-of-line comments (for checks) */
+} nl_entry;
+
+static void entry_clear(nl_entry *e)
+{
+  free(e->text);
+  free(e->full);
+  e->text = NULL;
+  e->full = NULL;
+}
+
+static int next_entry(const nl_lines *lines, int *pos, nl_entry *e)
+{
+  nl_buf text = { NULL, 0, 0 }, full = { NULL, 0, 0 };
+  int i = *pos, k, last, rc = 0;
+
+  e->text = NULL;
+  e->full = NULL;
+  if (i >= lines->n) {
+    e->kind = NL_END;
+    return 0;
+  }
+  e->first = i;
+  e->last = i;
+  if (lines->v[i].kind != NL_STMT) {
+    e->kind = lines->v[i].kind == NL_CONT ? NL_ORPHAN : lines->v[i].kind;
+    *pos = i + 1;
+    return 0;
+  }
+  last = i;
+  for (k = i + 1; k < lines->n; k++) {
+    int kind = lines->v[k].kind;
+    if (kind == NL_BLANK || kind == NL_COMMENT)
+      continue;
+    if (kind != NL_CONT)
+      break;
+    last = k;
+  }
+  for (k = i; k <= last; k++) {
+    const nl_phys *ph = &lines->v[k];
+    if (k > i && ph->kind != NL_CONT)
+      continue;
+    if (k > i && ph->body_len > 0)
+      rc = buf_add(&text, " ", 1);
+    if (rc == 0)
+      rc = buf_add(&text, ph->body, ph->body_len);
+    if (rc == 0 && k > i && ph->full_len > 0)
+      rc = buf_add(&full, " ", 1);
+    if (rc == 0)
+      rc = buf_add(&full, ph->body, ph->full_len);
+    if (rc != 0)
+      goto done;
+  }
+  e->kind = NL_STMT;
+  e->last = last;
+  e->text = text.p;
+  e->full = full.p;
+  text.p = NULL;
+  full.p = NULL;
+  *pos = last + 1;
+done:
+  free(text.p);
+  free(full.p);
+  return rc;
+}
+
+/* ====================================================================== */
+/* The rules                                                               */
+/* ====================================================================== */
+
+typedef enum nl_action {
+  NL_EMIT,     /* keep the statement */
+  NL_DROP,     /* .end, .title */
+  NL_INCLUDE,  /* .include FILE */
+  NL_LIB_REF   /* .lib FILE SECTION */
+} nl_action;
+
+#define WHY_ANALYSIS "the test bench runs the analyses; a stage only defines circuits"
+#define WHY_OUTPUT "the test bench decides what is measured and written"
+#define WHY_OPTIONS "options change the simulator's numerics for the whole bench"
+
+/* Dot-commands a stage must not carry, matched as prefixes (as ngspice does
+ * for several of them). ".opt" must come before ".op". */
+static const struct nl_refusal {
+  const char *prefix;
+  const char *why;
+} nl_refusals[] = {
+  { ".endc", "it ends a .control block, and netlists may not run commands" },
+  { ".opt", WHY_OPTIONS },
+  { ".tran", WHY_ANALYSIS },
+  { ".ac", WHY_ANALYSIS },
+  { ".dc", WHY_ANALYSIS },
+  { ".op", WHY_ANALYSIS },
+  { ".noise", WHY_ANALYSIS },
+  { ".tf", WHY_ANALYSIS },
+  { ".sens", WHY_ANALYSIS },
+  { ".pz", WHY_ANALYSIS },
+  { ".disto", WHY_ANALYSIS },
+  { ".four", WHY_ANALYSIS },
+  { ".meas", WHY_OUTPUT },
+  { ".print", WHY_OUTPUT },
+  { ".plot", WHY_OUTPUT },
+  { ".save", WHY_OUTPUT },
+  { ".probe", WHY_OUTPUT },
+  { ".width", WHY_OUTPUT },
+  { ".csparam", "it hands values to control scripts, and netlists may not run commands" },
+  { ".exec", "it runs commands" },
+  { ".pre_osdi", "it loads a compiled device library" },
+  { ".osdi", "it loads a compiled device library" },
+};
+
+/* Circuit-description commands a stage may use as they are. .ic and .nodeset
+ * only set initial node voltages. */
+static const char *const nl_allowed[] = {
+  ".subckt", ".ends", ".param", ".func", ".global", ".if", ".elseif", ".else",
+  ".endif", ".temp", ".ic", ".nodeset", NULL,
+};
+
+/* XSPICE code models whose parameters name files to read (the file name may
+ * be a quoted string without "file" in the parameter's name). */
+static const char *const nl_file_models[] = {
+  "filesource", "d_source", "d_state", "table2d", "table3d", NULL,
+};
+
+/* Code models that run an external program or load a library (newer
+ * ngspice; refused in case the library is upgraded). */
+static const char *const nl_exec_models[] = { "d_process", "d_cosim", NULL };
+
+static int word_in(const char *word, size_t n, const char *const *list)
+{
+  size_t i;
+  for (i = 0; list[i] != NULL; i++)
+    if (strlen(list[i]) == n && strncasecmp(word, list[i], n) == 0)
+      return 1;
+  return 0;
+}
+
+/* The keyword of a dot-command: '.' and the identifier after it, so that
+ * ".if(x)" and ".control;" give ".if" and ".control". */
+static size_t dot_keyword_len(const char *s)
+{
+  size_t n = 1;
+  while (is_ident(s[n]))
+    n++;
+  return n;
+}
+
+static int keyword_is(const char *s, size_t n, const char *word)
+{
+  return strlen(word) == n && strncasecmp(s, word, n) == 0;
+}
+
+/* One argument of a dot-command: a bare word or a quoted string. Returns the
+ * position after it; *len is 0 when there is none. */
+static const char *next_arg(const char *p, const char **start, size_t *len, int *unterminated)
+{
+  const char *e;
+  p = skip_blanks(p);
+  *unterminated = 0;
+  if (*p == '"' || *p == '\'') {
+    e = strchr(p + 1, *p);
+    *start = p + 1;
+    if (e == NULL) {
+      *unterminated = 1;
+      *len = strlen(p + 1);
+      return p + 1 + *len;
+    }
+    *len = (size_t)(e - (p + 1));
+    return e + 1;
+  }
+  e = p;
+  while (*e != '\0' && !is_blank(*e))
+    e++;
+  *start = p;
+  *len = (size_t)(e - p);
+  return e;
+}
+
+static int count_args(const char *p)
+{
+  const char *start;
+  size_t len;
+  int bad, n = 0;
+  for (;;) {
+    p = next_arg(p, &start, &len, &bad);
+    if (len == 0 && !bad && *skip_blanks(p) == '\0')
+      return n;
+    n++;
+    if (*p == '\0')
+      return n;
+  }
+}
+
+/* "file=" (or "input_file =", "ic.file=", "rootfile=" ...) anywhere in s.
+ * Gives the parameter's name. Deliberately broad: comments are included and
+ * any parameter ending in "file" counts. */
+static int find_file_param(const char *s, const char **name, size_t *name_len)
+{
+  const char *p;
+  for (p = s; *p != '\0'; p++) {
+    const char *q, *b;
+    if (strncasecmp(p, "file", 4) != 0)
+      continue;
+    q = skip_blanks(p + 4);
+    if (*q != '=' || q[1] == '=')
+      continue;
+    b = p;
+    while (b > s && (is_ident(b[-1]) || b[-1] == '.'))
+      b--;
+    *name = b;
+    *name_len = (size_t)(p + 4 - b);
+    return 1;
+  }
+  return 0;
+}
+
+static int check_model(const char *origin, int line, const char *text, const char *full)
+{
+  const char *p = text + dot_keyword_len(text);
+  const char *name, *type, *pname;
+  size_t name_len, type_len, pname_len;
+
+  p = skip_blanks(p);
+  name = p;
+  while (*p != '\0' && !is_blank(*p) && *p != '(')
+    p++;
+  name_len = (size_t)(p - name);
+  p = skip_blanks(p);
+  type = p;
+  while (*p != '\0' && !is_blank(*p) && *p != '(')
+    p++;
+  type_len = (size_t)(p - type);
+
+  if (word_in(type, type_len, nl_exec_models))
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: .model '%.*s' of type %.*s runs external code; "
+                            "not allowed in a stage file",
+                            origin, line, (int)name_len, name, (int)type_len, type);
+  if (find_file_param(full, &pname, &pname_len))
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: .model '%.*s' names a file (%.*s=): models that read "
+                            "or write files are not allowed in a stage file",
+                            origin, line, (int)name_len, name, (int)pname_len, pname);
+  if (word_in(type, type_len, nl_file_models) && strchr(full, '"') != NULL)
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: .model '%.*s' of type %.*s names a file (a quoted "
+                            "path): models that read files are not allowed in a stage file",
+                            origin, line, (int)name_len, name, (int)type_len, type);
+  return 0;
+}
+
+/* Element lines: CIDER devices take "ic.file=" (read and written). Subcircuit
+ * instances (X) are left alone: their parameters are only numbers. */
+static int check_element(const char *origin, int line, const char *text, const char *full)
+{
+  const char *pname, *end = text;
+  size_t pname_len;
+  if (*text == 'x' || *text == 'X')
+    return 0;
+  if (!find_file_param(full, &pname, &pname_len))
+    return 0;
+  while (*end != '\0' && !is_blank(*end))
+    end++;
+  return ampsim_error_set(AMPSIM_EDENIED,
+                          "%s:%d: '%.*s' names a file (%.*s=): devices that read or write "
+                          "files are not allowed in a stage file",
+                          origin, line, (int)(end - text), text, (int)pname_len, pname);
+}
+
+/* A comment line ngspice would act on. */
+static int check_comment(const char *origin, int line, const nl_phys *ph)
+{
+  if (ph->body[0] == '*' && ph->body[1] == '#')
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: '*#' lines are not allowed in a stage file (ngspice "
+                            "runs them as commands)",
+                            origin, line);
+  return 0;
+}
+
+/* A file whose first line starts with *ng_script is a command script to
+ * ngspice. Only the very first line counts there; any first line with text
+ * is checked here. */
+static int check_first_line(const char *origin, const nl_lines *lines)
+{
+  int i;
+  for (i = 0; i < lines->n; i++) {
+    if (lines->v[i].kind == NL_BLANK)
+      continue;
+    if (strncasecmp(lines->v[i].body, "*ng_script", 10) == 0)
+      return ampsim_error_set(AMPSIM_EDENIED,
+                              "%s:%d: a file starting with '*ng_script' is a command script "
+                              "to ngspice: not allowed as a stage file",
+                              origin, i + 1);
+    return 0;
+  }
+  return 0;
+}
+
+/* Check one statement and say what to do with it. Includes are not refused
+ * here: the caller decides (expanded when loading, refused when scanning). */
+static int check_statement(const char *origin, int line, const char *text, const char *full,
+                           nl_action *action)
+{
+  size_t n, i;
+
+  *action = NL_EMIT;
+  if (text[0] == '@')
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: a line starting with '@' is not allowed in a stage file "
+                            "(ngspice stops reading the netlist there)",
+                            origin, line);
+  if (text[0] != '.')
+    return check_element(origin, line, text, full);
+
+  n = dot_keyword_len(text);
+  if (word_in(text, n, nl_allowed))
+    return 0;
+  if (keyword_is(text, n, ".model"))
+    return check_model(origin, line, text, full);
+  if (keyword_is(text, n, ".end") || keyword_is(text, n, ".title")) {
+    *action = NL_DROP;
+    return 0;
+  }
+  if (keyword_is(text, n, ".include") || keyword_is(text, n, ".inc") ||
+      keyword_is(text, n, ".incl")) {
+    *action = NL_INCLUDE;
+    return 0;
+  }
+  if (keyword_is(text, n, ".lib")) {
+    const char *name;
+    size_t name_len;
+    int bad;
+    /* ".lib FILE NAME" reads a file (a bare ".lib" is an error there).
+     * ".lib NAME" opens a section definition; those of a library read with
+     * .lib FILE NAME never get here. Left in the netlist, ngspice 39 stops
+     * with "unimplemented control card", and in its LTspice/PSpice modes
+     * it turns the line into ".inc NAME", reading a file that no policy
+     * has checked. So a section definition cannot stay. */
+    if (count_args(text + n) != 1) {
+      *action = NL_LIB_REF;
+      return 0;
+    }
+    next_arg(text + n, &name, &name_len, &bad);
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: '.lib %.*s' defines a library section, which a stage can only "
+                            "take with .lib FILE %.*s (left in the netlist it is an error in "
+                            "ngspice, and in its LTspice/PSpice modes it reads a file '%.*s')",
+                            origin, line, (int)name_len, name, (int)name_len, name,
+                            (int)name_len, name);
+  }
+  if (keyword_is(text, n, ".endl"))
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: '.endl' outside a library section read with .lib FILE "
+                            "SECTION",
+                            origin, line);
+  if (n >= 8 && strncasecmp(text, ".control", 8) == 0)
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: .control blocks are not allowed in a stage file "
+                            "(netlists may not run commands)",
+                            origin, line);
+  for (i = 0; i < sizeof nl_refusals / sizeof nl_refusals[0]; i++) {
+    size_t m = strlen(nl_refusals[i].prefix);
+    if (n >= m && strncasecmp(text, nl_refusals[i].prefix, m) == 0)
+      return ampsim_error_set(AMPSIM_EDENIED, "%s:%d: '%.*s' is not allowed in a stage file (%s)",
+                              origin, line, (int)n, text, nl_refusals[i].why);
+  }
+  if ((n > 4 && strncasecmp(text, ".inc", 4) == 0) || (n > 4 && strncasecmp(text, ".lib", 4) == 0))
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: '%.*s' is not supported in a stage file (write .include "
+                            "FILE or .lib FILE SECTION)",
+                            origin, line, (int)n, text);
+  return ampsim_error_set(AMPSIM_EDENIED,
+                          "%s:%d: '%.*s' is not allowed in a stage file (unknown or unsupported "
+                          "dot-command; a stage may use .subckt/.ends, .model, .param, .func, "
+                          ".global, .if/.elseif/.else/.endif, .temp, .ic, .nodeset, .include "
+                          "and .lib)",
+                          origin, line, (int)n, text);
+}
+
+/* ====================================================================== */
+/* Scanning expanded text                                                  */
+/* ====================================================================== */
+
+int ampsim_netlist_scan(const char *text, const char *origin)
+{
+  nl_lines lines = { NULL, 0 };
+  nl_entry e = { 0, 0, 0, NULL, NULL };
+  char *copy = NULL;
+  int pos = 0, rc = 0, k;
+
+  if (text == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "ampsim_netlist_scan: no text");
+  if (origin == NULL)
+    origin = "netlist";
+  copy = copy_without_cr(text, strlen(text));
+  if (copy == NULL)
+    return nomem();
+  rc = split_lines(&lines, copy, origin);
+  if (rc != 0)
+    goto done;
+  rc = check_first_line(origin, &lines);
+  if (rc != 0)
+    goto done;
+  for (;;) {
+    nl_action action;
+    rc = next_entry(&lines, &pos, &e);
+    if (rc != 0 || e.kind == NL_END)
+      goto done;
+    if (e.kind == NL_STMT) {
+      rc = check_statement(origin, e.first + 1, e.text, e.full, &action);
+      if (rc == 0 && (action == NL_INCLUDE || action == NL_LIB_REF))
+        rc = ampsim_error_set(AMPSIM_EDENIED,
+                              "%s:%d: '%.*s' left in expanded text (a checked netlist may not "
+                              "read other files; ampsim_netlist_load() expands them)",
+                              origin, e.first + 1, (int)dot_keyword_len(e.text), e.text);
+    }
+    /* Every comment line is checked, also those between continuation lines:
+     * they may end up on lines of their own. */
+    for (k = e.first; rc == 0 && k <= e.last; k++)
+      if (lines.v[k].kind == NL_COMMENT)
+        rc = check_comment(origin, k + 1, &lines.v[k]);
+    entry_clear(&e);
+    if (rc != 0)
+      goto done;
+  }
+done:
+  entry_clear(&e);
+  lines_free(&lines);
+  free(copy);
+  return rc;
+}
+
+/* ====================================================================== */
+/* Loading and expanding                                                   */
+/* ====================================================================== */
+
+/* A file read during one load, kept for repeated .lib references. */
+typedef struct nl_file {
+  char *display;  /* name in messages: as given (top file) or canonical */
+  char *canon;    /* canonical path */
+  char *dir;      /* canonical folder: relative includes start here */
+  char *text;     /* contents, without '\r' */
+  nl_lines lines;
+  int index;      /* position in the context's file list */
+} nl_file;
+
+/* The origin of one output line. */
+typedef struct nl_origin {
+  int file;
+  int line;
+} nl_origin;
+
+/* The include chain, one frame per file being expanded (on the C stack). */
+typedef struct nl_frame {
+  const nl_file *file;
+  const struct nl_frame *up;
+  int depth;
+} nl_frame;
+
+typedef struct nl_ctx {
+  size_t max_bytes;
+  int max_depth;
+  char **allowed;  /* canonical folders; [0] is the top file's */
+  size_t n_allowed;
+  nl_file **files;
+  size_t n_files;
+  size_t bytes_read;
+  nl_buf out;
+  nl_origin *map;  /* one per output line, when want_map */
+  size_t map_len;
+  size_t map_cap;
+  int want_map;
+  int out_lines;
+} nl_ctx;
+
+static void file_free(nl_file *f)
+{
+  if (f == NULL)
+    return;
+  lines_free(&f->lines);
+  free(f->display);
+  free(f->canon);
+  free(f->dir);
+  free(f->text);
+  free(f);
+}
+
+static void ctx_free(nl_ctx *ctx)
+{
+  size_t i;
+  for (i = 0; i < ctx->n_allowed; i++)
+    free(ctx->allowed[i]);
+  free(ctx->allowed);
+  for (i = 0; i < ctx->n_files; i++)
+    file_free(ctx->files[i]);
+  free(ctx->files);
+  free(ctx->out.p);
+  free(ctx->map);
+  memset(ctx, 0, sizeof *ctx);
+}
+
+/* The length of the valid UTF-8 sequence at p[0..n), or 0 if it is not one
+ * (bad lead or continuation byte, truncated, overlong, surrogate, or above
+ * U+10FFFF). */
+static size_t utf8_sequence_len(const unsigned char *p, size_t n)
+{
+  unsigned long cp, min;
+  size_t need, k;
+
+  if (p[0] < 0x80)
+    return 1;
+  if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+    need = 1;
+    min = 0x80;
+    cp = p[0] & 0x1Fu;
+  } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+    need = 2;
+    min = 0x800;
+    cp = p[0] & 0x0Fu;
+  } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+    need = 3;
+    min = 0x10000;
+    cp = p[0] & 0x07u;
+  } else {
+    return 0;
+  }
+  if (n <= need)
+    return 0;
+  for (k = 1; k <= need; k++) {
+    if ((p[k] & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (p[k] & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return need + 1;
+}
+
+/* Reject anything that is not text: NUL bytes and invalid UTF-8, with the
+ * line where it is. */
+static int check_text_bytes(const char *display, const unsigned char *p, size_t n)
+{
+  size_t i = 0;
+  int line = 1;
+  while (i < n) {
+    size_t len;
+    if (p[i] == '\n')
+      line++;
+    if (p[i] == 0)
+      return ampsim_error_set(AMPSIM_EPARSE, "%s:%d: NUL byte: not a text file", display, line);
+    len = utf8_sequence_len(p + i, n - i);
+    if (len == 0)
+      return ampsim_error_set(AMPSIM_EPARSE,
+                              "%s:%d: invalid UTF-8 (byte 0x%02X): not a text file (save it as "
+                              "UTF-8 or ASCII)",
+                              display, line, p[i]);
+    i += len;
+  }
+  return 0;
+}
+
+/* Read a whole regular file of at most limit bytes. O_NONBLOCK keeps a FIFO
+ * from hanging the open; it does not matter for regular files. */
+static int read_whole(const char *display, const char *path, size_t limit, char **out, size_t *out_len)
+{
+  char errbuf[128];
+  struct stat st;
+  nl_buf b = { NULL, 0, 0 };
+  int fd, rc = 0;
+
+  *out = NULL;
+  *out_len = 0;
+  fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    return ampsim_error_set(err == ENOENT || err == ENOTDIR ? AMPSIM_ENOTFOUND : AMPSIM_EIO,
+                            "%s: cannot open: %s", display, errno_text(err, errbuf, sizeof errbuf));
+  }
+  if (fstat(fd, &st) != 0) {
+    rc = ampsim_error_set(AMPSIM_EIO, "%s: cannot read: %s", display,
+                          errno_text(errno, errbuf, sizeof errbuf));
+    goto done;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    rc = ampsim_error_set(AMPSIM_EIO, "%s: not a regular file", display);
+    goto done;
+  }
+  if ((unsigned long long)st.st_size > (unsigned long long)limit) {
+    rc = ampsim_error_set(AMPSIM_EDENIED, "%s: too large (%lld bytes; the limit is %zu)",
+                          display, (long long)st.st_size, limit);
+    goto done;
+  }
+  rc = buf_add(&b, "", 0);
+  for (;;) {
+    char chunk[8192];
+    ssize_t got;
+    if (rc != 0)
+      goto done;
+    got = read(fd, chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      rc = ampsim_error_set(AMPSIM_EIO, "%s: cannot read: %s", display,
+                            errno_text(errno, errbuf, sizeof errbuf));
+      goto done;
+    }
+    if (got == 0)
+      break;
+    /* The file may have grown since fstat(). */
+    if (b.len + (size_t)got > limit) {
+      rc = ampsim_error_set(AMPSIM_EDENIED, "%s: too large (more than %zu bytes)", display, limit);
+      goto done;
+    }
+    rc = buf_add(&b, chunk, (size_t)got);
+  }
+  *out = b.p;
+  *out_len = b.len;
+  b.p = NULL;
+done:
+  free(b.p);
+  close(fd);
+  return rc;
+}
+
+/* Read, check and index a file, or find it among those already read. */
+static int get_file(nl_ctx *ctx, const char *display, const char *open_path, nl_file **out)
+{
+  nl_file *f = NULL, **grown;
+  char *raw = NULL, *real = NULL;
+  const char *start;
+  size_t n, i;
+  int rc;
+
+  *out = NULL;
+  for (i = 0; i < ctx->n_files; i++) {
+    if (strcmp(ctx->files[i]->canon, open_path) == 0) {
+      *out = ctx->files[i];
+      return 0;
+    }
+  }
+  rc = read_whole(display, open_path, ctx->max_bytes, &raw, &n);
+  if (rc != 0)
+    goto done;
+  if (n > ctx->max_bytes - ctx->bytes_read) {
+    rc = ampsim_error_set(AMPSIM_EDENIED,
+                          "%s: too large: with the files read before it, the netlist exceeds "
+                          "%zu bytes",
+                          display, ctx->max_bytes);
+    goto done;
+  }
+  ctx->bytes_read += n;
+  rc = check_text_bytes(display, (const unsigned char *)raw, n);
+  if (rc != 0)
+    goto done;
+  real = realpath(open_path, NULL);
+  if (real == NULL) {
+    char errbuf[128];
+    rc = ampsim_error_set(AMPSIM_EIO, "%s: cannot resolve the path: %s", display,
+                          errno_text(errno, errbuf, sizeof errbuf));
+    goto done;
+  }
+  f = calloc(1, sizeof *f);
+  if (f == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  /* A UTF-8 byte-order mark would become part of the first word. */
+  start = raw;
+  if (n >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0) {
+    start += 3;
+    n -= 3;
+  }
+  f->text = copy_without_cr(start, n);
+  f->display = strdup(display);
+  f->canon = real;
+  real = NULL;
+  f->dir = dir_of(f->canon);
+  if (f->text == NULL || f->display == NULL || f->dir == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  rc = split_lines(&f->lines, f->text, display);
+  if (rc != 0)
+    goto done;
+  grown = realloc(ctx->files, (ctx->n_files + 1) * sizeof *grown);
+  if (grown == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  ctx->files = grown;
+  f->index = (int)ctx->n_files;
+  ctx->files[ctx->n_files++] = f;
+  *out = f;
+  f = NULL;
+done:
+  file_free(f);
+  free(real);
+  free(raw);
+  return rc;
+}
+
+/* Append one line (s has no '\n') to the expanded text, mapped to file:line. */
+static int out_line(nl_ctx *ctx, const nl_file *f, int line, const char *s, size_t n)
+{
+  int rc;
+  if (ctx->out.len + n + 1 > ctx->max_bytes)
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: the expanded netlist would exceed %zu bytes (includes too "
+                            "large or repeated too often)",
+                            f->display, line, ctx->max_bytes);
+  rc = buf_add(&ctx->out, s, n);
+  if (rc == 0)
+    rc = buf_add(&ctx->out, "\n", 1);
+  if (rc != 0)
+    return rc;
+  ctx->out_lines++;
+  if (ctx->want_map) {
+    if (ctx->map_len == ctx->map_cap) {
+      size_t cap = ctx->map_cap ? 2 * ctx->map_cap : 256;
+      nl_origin *map = realloc(ctx->map, cap * sizeof *map);
+      if (map == NULL)
+        return nomem();
+      ctx->map = map;
+      ctx->map_cap = cap;
+    }
+    ctx->map[ctx->map_len].file = f->index;
+    ctx->map[ctx->map_len].line = line;
+    ctx->map_len++;
+  }
+  return 0;
+}
+
+static int out_marker(nl_ctx *ctx, const nl_file *f, int line, const char *what, const char *path,
+                      const char *section)
+{
+  nl_buf b = { NULL, 0, 0 };
+  int rc = buf_str(&b, what);
+  if (rc == 0)
+    rc = buf_str(&b, path);
+  if (rc == 0 && section != NULL)
+    rc = buf_str(&b, " ");
+  if (rc == 0 && section != NULL)
+    rc = buf_str(&b, section);
+  if (rc == 0)
+    rc = out_line(ctx, f, line, b.p, b.len);
+  free(b.p);
+  return rc;
+}
+
+/* Emit physical line k as written. A trailing "\\" is left out: its work
+ * (joining the next line) is done, and in the output it would pull in
+ * whatever line comes next. */
+static int out_raw(nl_ctx *ctx, const nl_file *f, int k)
+{
+  const nl_phys *ph = &f->lines.v[k];
+  size_t n = ph->raw_len;
+  if (ph->shell_cont)
+    n = (size_t)(ph->body + ph->full_len - ph->raw);
+  return out_line(ctx, f, k + 1, ph->raw, n);
+}
+
+/* Emit a statement. A statement from a single line is copied as written
+ * (with its comment); a joined one is written from the comment-free pieces,
+ * since an end-of-line comment would swallow what follows it. */
+static int out_statement(nl_ctx *ctx, const nl_file *f, const nl_entry *e)
+{
+  const nl_phys *ph = &f->lines.v[e->first];
+  size_t n;
+  if (e->first == e->last && !ph->shell_cont)
+    return out_raw(ctx, f, e->first);
+  n = strlen(e->text);
+  /* Ending in two backslashes, the line would pull the next one into it. An
+   * empty end-of-line comment keeps the text as ngspice read it. */
+  if (n >= 2 && e->text[n - 1] == '\\' && e->text[n - 2] == '\\') {
+    nl_buf b = { NULL, 0, 0 };
+    int rc = buf_add(&b, e->text, n);
+    if (rc == 0)
+      rc = buf_add(&b, " ;", 2);
+    if (rc == 0)
+      rc = out_line(ctx, f, e->first + 1, b.p, b.len);
+    free(b.p);
+    return rc;
+  }
+  return out_line(ctx, f, e->first + 1, e->text, n);
+}
+
+/* Whether entry e is ".lib NAME" with NAME == section (or any NAME when
+ * section is NULL); gives the name. */
+static int is_section_start(const nl_entry *e, const char *section, const char **name, size_t *name_len)
+{
+  size_t n;
+  int bad;
+  if (e->kind != NL_STMT || e->text[0] != '.')
+    return 0;
+  n = dot_keyword_len(e->text);
+  if (!keyword_is(e->text, n, ".lib") || count_args(e->text + n) != 1)
+    return 0;
+  next_arg(e->text + n, name, name_len, &bad);
+  if (section == NULL)
+    return 1;
+  return strlen(section) == *name_len && strncasecmp(section, *name, *name_len) == 0;
+}
+
+static int is_endl(const nl_entry *e)
+{
+  return e->kind == NL_STMT && e->text[0] == '.' &&
+         keyword_is(e->text, dot_keyword_len(e->text), ".endl");
+}
+
+/* Find ".lib SECTION" in f: *pos is set to the entry after it, *line to its
+ * line. Returns 1 if found, 0 if not, or a negative error. */
+static int find_section(const nl_file *f, const char *section, int *pos, int *line)
+{
+  nl_entry e = { 0, 0, 0, NULL, NULL };
+  const char *name;
+  size_t name_len;
+  int p = 0, rc;
+  for (;;) {
+    rc = next_entry(&f->lines, &p, &e);
+    if (rc != 0)
+      return rc;
+    if (e.kind == NL_END)
+      return 0;
+    if (is_section_start(&e, section, &name, &name_len)) {
+      *pos = p;
+      *line = e.first + 1;
+      entry_clear(&e);
+      return 1;
+    }
+    entry_clear(&e);
+  }
+}
+
+/* "a, b, c" of the section names of f, for a message. */
+static int list_sections(const nl_file *f, nl_buf *list)
+{
+  nl_entry e = { 0, 0, 0, NULL, NULL };
+  const char *name;
+  size_t name_len;
+  int p = 0, count = 0, rc = buf_add(list, "", 0);
+  while (rc == 0) {
+    rc = next_entry(&f->lines, &p, &e);
+    if (rc != 0 || e.kind == NL_END)
+      break;
+    if (is_section_start(&e, NULL, &name, &name_len)) {
+      if (count < NL_LIST_MAX) {
+        if (count > 0)
+          rc = buf_str(list, ", ");
+        if (rc == 0)
+          rc = buf_add(list, name, name_len);
+      } else if (count == NL_LIST_MAX) {
+        rc = buf_str(list, ", ...");
+      }
+      count++;
+    }
+    entry_clear(&e);
+  }
+  entry_clear(&e);
+  if (rc == 0 && count == 0)
+    rc = buf_str(list, "none");
+  return rc;
+}
+
+static int expand_file(nl_ctx *ctx, nl_file *f, int pos, int section_line, const nl_frame *up);
+
+/* The include chain as "top.cir -> a.cir -> ...", ending with next. */
+static int chain_text(const nl_frame *frame, const char *next, nl_buf *out)
+{
+  const nl_frame *fr;
+  const nl_frame **v;
+  int n = 0, i, rc = 0;
+  for (fr = frame; fr != NULL; fr = fr->up)
+    n++;
+  v = malloc((size_t)n * sizeof *v);
+  if (v == NULL)
+    return nomem();
+  i = n;
+  for (fr = frame; fr != NULL; fr = fr->up)
+    v[--i] = fr;
+  for (i = 0; i < n && rc == 0; i++) {
+    rc = buf_str(out, v[i]->file->display);
+    if (rc == 0)
+      rc = buf_str(out, " -> ");
+  }
+  if (rc == 0)
+    rc = buf_str(out, next);
+  free(v);
+  return rc;
+}
+
+/* .include FILE (section NULL) or .lib FILE SECTION, at line of the file of
+ * frame. */
+static int do_include(nl_ctx *ctx, const nl_frame *frame, int line, const char *text)
+{
+  const nl_file *f = frame->file;
+  const char *kw_name, *name, *sec;
+  char *written = NULL, *joined = NULL, *real = NULL, *section = NULL;
+  size_t kw_len, name_len, sec_len, i;
+  nl_buf list = { NULL, 0, 0 };
+  nl_file *child = NULL;
+  int bad, rc = 0, pos = 0, section_line = 0, found, is_lib;
+  const char *p;
+
+  kw_len = dot_keyword_len(text);
+  is_lib = keyword_is(text, kw_len, ".lib");
+  kw_name = is_lib ? ".lib" : ".include";
+  p = next_arg(text + kw_len, &name, &name_len, &bad);
+  if (bad) {
+    rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: %s: unterminated quote in the file name",
+                          f->display, line, kw_name);
+    goto done;
+  }
+  if (name_len == 0) {
+    rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: %s without a file name", f->display, line,
+                          kw_name);
+    goto done;
+  }
+  if (is_lib) {
+    next_arg(p, &sec, &sec_len, &bad);
+    section = malloc(sec_len + 1);
+    if (section == NULL) {
+      rc = nomem();
+      goto done;
+    }
+    memcpy(section, sec, sec_len);
+    section[sec_len] = '\0';
+  }
+  written = malloc(name_len + 1);
+  if (written == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  memcpy(written, name, name_len);
+  written[name_len] = '\0';
+
+  /* Relative to the including file's folder, as ngspice does (after trying
+   * the working folder, which we do not: it is not the user's intent). */
+  if (written[0] == '/') {
+    joined = strdup(written);
+  } else {
+    size_t size = strlen(f->dir) + name_len + 2;
+    joined = malloc(size);
+    if (joined != NULL)
+      snprintf(joined, size, "%s/%s", strcmp(f->dir, "/") == 0 ? "" : f->dir, written);
+  }
+  if (joined == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  real = realpath(joined, NULL);
+  if (real == NULL) {
+    char errbuf[128];
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR)
+      rc = ampsim_error_set(AMPSIM_ENOTFOUND, "%s:%d: %s file '%s' not found (looked for %s)",
+                            f->display, line, kw_name, written, joined);
+    else
+      rc = ampsim_error_set(AMPSIM_EIO, "%s:%d: %s of '%s': %s", f->display, line, kw_name,
+                            written, errno_text(err, errbuf, sizeof errbuf));
+    goto done;
+  }
+  /* The path goes into a comment line of the expanded text: a newline in a
+   * folder name would start a line of its own there. */
+  if (has_control_chars(real)) {
+    rc = ampsim_error_set(AMPSIM_EDENIED,
+                          "%s:%d: %s of '%s' refused: its path contains control characters",
+                          f->display, line, kw_name, written);
+    goto done;
+  }
+  for (i = 0; i < ctx->n_allowed; i++)
+    if (path_is_under(real, ctx->allowed[i]))
+      break;
+  if (i == ctx->n_allowed) {
+    for (i = 0; i < ctx->n_allowed && rc == 0; i++) {
+      if (i > 0)
+        rc = buf_str(&list, ", ");
+      if (rc == 0)
+        rc = buf_str(&list, ctx->allowed[i]);
+    }
+    if (rc != 0)
+      goto done;
+    if (strcmp(real, written) == 0)
+      rc = ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: %s of '%s' refused: outside the allowed folders (%s)",
+                            f->display, line, kw_name, written, list.p);
+    else
+      rc = ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: %s of '%s' refused: it resolves to '%s', outside the allowed "
+                            "folders (%s)",
+                            f->display, line, kw_name, written, real, list.p);
+    goto done;
+  }
+  if (frame->depth + 1 > ctx->max_depth) {
+    rc = chain_text(frame, real, &list);
+    if (rc == 0)
+      rc = ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: includes nested more than %d deep (an include loop?): %s",
+                            f->display, line, ctx->max_depth, list.p);
+    goto done;
+  }
+  rc = get_file(ctx, real, real, &child);
+  if (rc != 0)
+    goto done;
+
+  if (section != NULL) {
+    found = find_section(child, section, &pos, &section_line);
+    if (found < 0) {
+      rc = found;
+      goto done;
+    }
+    if (found == 0) {
+      rc = list_sections(child, &list);
+      if (rc == 0)
+        rc = ampsim_error_set(AMPSIM_ENOTFOUND,
+                              "%s:%d: .lib section '%s' not found in %s (sections: %s)",
+                              f->display, line, section, child->display, list.p);
+      goto done;
+    }
+    rc = out_marker(ctx, f, line, "* begin lib ", child->canon, section);
+    if (rc == 0)
+      rc = expand_file(ctx, child, pos, section_line, frame);
+    if (rc == 0)
+      rc = out_marker(ctx, f, line, "* end lib ", child->canon, section);
+  } else {
+    rc = out_marker(ctx, f, line, "* begin include ", child->canon, NULL);
+    if (rc == 0)
+      rc = expand_file(ctx, child, 0, 0, frame);
+    if (rc == 0)
+      rc = out_marker(ctx, f, line, "* end include ", child->canon, NULL);
+  }
+done:
+  free(list.p);
+  free(section);
+  free(written);
+  free(joined);
+  free(real);
+  return rc;
+}
+
+static int process_entry(nl_ctx *ctx, const nl_frame *frame, const nl_entry *e)
+{
+  const nl_file *f = frame->file;
+  nl_action action = NL_EMIT;
+  int rc = 0, k;
+
+  switch (e->kind) {
+  case NL_BLANK:
+    return out_line(ctx, f, e->first + 1, "", 0);
+  case NL_COMMENT:
+    rc = check_comment(f->display, e->first + 1, &f->lines.v[e->first]);
+    if (rc == 0)
+      rc = out_raw(ctx, f, e->first);
+    return rc;
+  case NL_ORPHAN:
+    return ampsim_error_set(AMPSIM_EPARSE,
+                            "%s:%d: continuation line ('+') with no statement to continue",
+                            f->display, e->first + 1);
+  default:
+    break;
+  }
+
+  rc = check_statement(f->display, e->first + 1, e->text, e->full, &action);
+  if (rc != 0)
+    return rc;
+  if (action == NL_EMIT)
+    rc = out_statement(ctx, f, e);
+  else if (action == NL_INCLUDE || action == NL_LIB_REF)
+    rc = do_include(ctx, frame, e->first + 1, e->text);
+  /* ngspice drops the comment lines between continuation lines; here they
+   * follow the joined statement, checked like any other comment. */
+  for (k = e->first + 1; rc == 0 && k <= e->last; k++) {
+    const nl_phys *ph = &f->lines.v[k];
+    if (ph->kind != NL_COMMENT)
+      continue;
+    rc = check_comment(f->display, k + 1, ph);
+    if (rc == 0)
+      rc = out_raw(ctx, f, k);
+  }
+  return rc;
+}
+
+/* Expand f from entry position pos: the whole file (section_line 0), or a
+ * .lib section opened at section_line, up to its .endl. */
+static int expand_file(nl_ctx *ctx, nl_file *f, int pos, int section_line, const nl_frame *up)
+{
+  nl_frame frame;
+  nl_entry e = { 0, 0, 0, NULL, NULL };
+  int rc;
+
+  frame.file = f;
+  frame.up = up;
+  frame.depth = up != NULL ? up->depth + 1 : 0;
+  rc = check_first_line(f->display, &f->lines);
+  if (rc != 0)
+    return rc;
+  for (;;) {
+    rc = next_entry(&f->lines, &pos, &e);
+    if (rc != 0)
+      goto done;
+    if (e.kind == NL_END)
+      break;
+    if (section_line > 0 && is_endl(&e))
+      goto done;
+    rc = process_entry(ctx, &frame, &e);
+    entry_clear(&e);
+    if (rc != 0)
+      goto done;
+  }
+  if (section_line > 0)
+    rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: .lib section without .endl", f->display,
+                          section_line);
+done:
+  entry_clear(&e);
+  return rc;
+}
+
+static int add_allowed(nl_ctx *ctx, const char *dir)
+{
+  char **grown;
+  char *real = realpath(dir, NULL);
+  struct stat st;
+  /* A folder that does not exist cannot hold anything: skip it. */
+  if (real == NULL)
+    return 0;
+  if (stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    free(real);
+    return 0;
+  }
+  grown = realloc(ctx->allowed, (ctx->n_allowed + 1) * sizeof *grown);
+  if (grown == NULL) {
+    free(real);
+    return nomem();
+  }
+  ctx->allowed = grown;
+  ctx->allowed[ctx->n_allowed++] = real;
+  return 0;
+}
+
+/* Load path into ctx->out under policy (NULL: defaults), with extra_dir (may
+ * be NULL) allowed too. */
+static int ctx_load(nl_ctx *ctx, const char *path, const ampsim_netlist_policy *policy,
+                    const char *extra_dir)
+{
+  const ampsim_netlist_policy defaults = AMPSIM_NETLIST_POLICY_INIT;
+  nl_file *top = NULL;
+  char *top_dir = NULL;
+  size_t i;
+  int rc;
+
+  if (policy == NULL)
+    policy = &defaults;
+  ctx->max_bytes = policy->max_bytes;
+  ctx->max_depth = policy->max_include_depth < 0 ? 0 : policy->max_include_depth;
+  if (ctx->max_depth > NL_DEPTH_CAP)
+    ctx->max_depth = NL_DEPTH_CAP;
+
+  rc = get_file(ctx, path, path, &top);
+  if (rc != 0)
+    goto done;
+  top_dir = strdup(top->dir);
+  if (top_dir == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  rc = add_allowed(ctx, top_dir);
+  for (i = 0; rc == 0 && policy->allowed_dirs != NULL && i < policy->n_allowed_dirs; i++)
+    if (policy->allowed_dirs[i] != NULL)
+      rc = add_allowed(ctx, policy->allowed_dirs[i]);
+  if (rc == 0 && extra_dir != NULL)
+    rc = add_allowed(ctx, extra_dir);
+  if (rc == 0)
+    rc = buf_add(&ctx->out, "", 0);
+  if (rc == 0)
+    rc = expand_file(ctx, top, 0, 0, NULL);
+  /* The expanded text must pass the check on its own: a second, independent
+   * look that catches a line put together wrongly above. */
+  if (rc == 0)
+    rc = ampsim_netlist_scan(ctx->out.p, path);
+done:
+  free(top_dir);
+  return rc;
+}
+
+int ampsim_netlist_load(char **out, const char *path, const ampsim_netlist_policy *policy)
+{
+  nl_ctx ctx;
+  int rc;
+
+  if (out == NULL || path == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "ampsim_netlist_load: no output or no path");
+  *out = NULL;
+  memset(&ctx, 0, sizeof ctx);
+  rc = ctx_load(&ctx, path, policy, NULL);
+  if (rc == 0) {
+    *out = ctx.out.p;
+    ctx.out.p = NULL;
+  }
+  ctx_free(&ctx);
+  return rc;
+}
+
+/* ====================================================================== */
+/* Subcircuits                                                             */
+/* ====================================================================== */
+
+/* Parse ".subckt NAME pins... [params: ...]" into info; the pin list stops at
+ * "params:" or at the first parameter (a word with '=' in it or after it,
+ * as "a = 1" is a parameter too). Gives the name as written. */
+static void parse_subckt_header(const char *text, ampsim_subckt_info *info, const char **name,
+                                size_t *name_len)
+{
+  const char *p = skip_blanks(text + dot_keyword_len(text));
+  const char *w;
+  size_t n;
+
+  *name = p;
+  while (*p != '\0' && !is_blank(*p) && *p != '(')
+    p++;
+  *name_len = (size_t)(p - *name);
+  info->n_pins = 0;
+  for (;;) {
+    while (is_blank(*p) || *p == '(' || *p == ')')
+      p++;
+    if (*p == '\0')
+      break;
+    w = p;
+    while (*p != '\0' && !is_blank(*p) && *p != '(' && *p != ')')
+      p++;
+    n = (size_t)(p - w);
+    if (n >= 7 && strncasecmp(w, "params:", 7) == 0)
+      break;
+    if (memchr(w, '=', n) != NULL || *skip_blanks(p) == '=')
+      break;
+    if (info->n_pins < 16) {
+      size_t m = n < 63 ? n : 63;
+      memcpy(info->pins[info->n_pins], w, m);
+      info->pins[info->n_pins][m] = '\0';
+    }
+    info->n_pins++;
+  }
+}
+
+/* Find a top-level .subckt called name. *written (optional) gets the name as
+ * written in the text (caller frees). */
+static int find_subckt(ampsim_subckt_info *out, const char *text, const char *origin,
+                       const char *name, char **written)
+{
+  nl_lines lines = { NULL, 0 };
+  nl_entry e = { 0, 0, 0, NULL, NULL };
+  nl_buf defined = { NULL, 0, 0 };
+  char *copy = NULL;
+  int pos = 0, depth = 0, count = 0, found = 0, rc;
+
+  if (written != NULL)
+    *written = NULL;
+  copy = copy_without_cr(text, strlen(text));
+  if (copy == NULL)
+    return nomem();
+  rc = split_lines(&lines, copy, origin);
+  if (rc == 0)
+    rc = buf_add(&defined, "", 0);
+  while (rc == 0 && !found) {
+    size_t kw;
+    rc = next_entry(&lines, &pos, &e);
+    if (rc != 0 || e.kind == NL_END)
+      break;
+    if (e.kind != NL_STMT || e.text[0] != '.') {
+      entry_clear(&e);
+      continue;
+    }
+    kw = dot_keyword_len(e.text);
+    if (keyword_is(e.text, kw, ".ends") && depth > 0) {
+      depth--;
+    } else if (keyword_is(e.text, kw, ".subckt")) {
+      ampsim_subckt_info info;
+      const char *sub_name;
+      size_t sub_len;
+      /* Nested definitions are local to their parent: only top-level ones
+       * can be instantiated by the bench. */
+      depth++;
+      if (depth == 1) {
+        memset(&info, 0, sizeof info);
+        parse_subckt_header(e.text, &info, &sub_name, &sub_len);
+        info.line = e.first + 1;
+        if (strlen(name) == sub_len && strncasecmp(name, sub_name, sub_len) == 0) {
+          found = 1;
+          *out = info;
+          if (written != NULL) {
+            *written = malloc(sub_len + 1);
+            if (*written == NULL) {
+              rc = nomem();
+            } else {
+              memcpy(*written, sub_name, sub_len);
+              (*written)[sub_len] = '\0';
+            }
+          }
+        } else {
+          if (count < NL_LIST_MAX)
+            rc = buf_str(&defined, count > 0 ? ", " : "");
+          if (rc == 0 && count < NL_LIST_MAX)
+            rc = buf_add(&defined, sub_name, sub_len);
+          if (rc == 0 && count == NL_LIST_MAX)
+            rc = buf_str(&defined, ", ...");
+          count++;
+        }
+      }
+    }
+    entry_clear(&e);
+  }
+  if (rc == 0 && !found) {
+    if (count == 0)
+      rc = ampsim_error_set(AMPSIM_ENOTFOUND, "%s: no subcircuit '%s' (it defines none)", origin,
+                            name);
+    else
+      rc = ampsim_error_set(AMPSIM_ENOTFOUND, "%s: no subcircuit '%s' (defined: %s)", origin, name,
+                            defined.p);
+  }
+  entry_clear(&e);
+  lines_free(&lines);
+  free(defined.p);
+  free(copy);
+  return rc;
+}
+
+int ampsim_netlist_find_subckt(ampsim_subckt_info *out, const char *text, const char *origin,
+                               const char *name)
+{
+  if (out == NULL || text == NULL || name == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "ampsim_netlist_find_subckt: missing argument");
+  return find_subckt(out, text, origin != NULL ? origin : "netlist", name, NULL);
+}
+
+/* ====================================================================== */
+/* Stages                                                                  */
+/* ====================================================================== */
+
+const char *ampsim_netlist_dir(void)
+{
+  static char dir[PATH_MAX];
+  const char *env = getenv("AMPSIM_NETLIST_DIR");
+  struct stat st;
+
+  if (env != NULL && env[0] != '\0')
+    snprintf(dir, sizeof dir, "%s", env);
+  else if (stat(AMPSIM_INSTALL_NETLIST_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+    snprintf(dir, sizeof dir, "%s", AMPSIM_INSTALL_NETLIST_DIR);
+  else
+    snprintf(dir, sizeof dir, "%s", AMPSIM_SOURCE_NETLIST_DIR);
+  return dir;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "a, b" of the bundled stage names (NAME.cir) in dir. */
+static int list_bundled(const char *dir, nl_buf *list)
+{
+  DIR *d = opendir(dir);
+  char **names = NULL, **grown;
+  size_t n = 0, i;
+  int rc = buf_add(list, "", 0);
+
+  if (d == NULL || rc != 0)
+    goto done;
+  for (;;) {
+    struct dirent *de = readdir(d);
+    size_t len;
+    char *name;
+    if (de == NULL)
+      break;
+    len = strlen(de->d_name);
+    if (de->d_name[0] == '.' || len <= 4 || strcmp(de->d_name + len - 4, ".cir") != 0)
+      continue;
+    name = malloc(len - 3);
+    grown = realloc(names, (n + 1) * sizeof *grown);
+    if (name == NULL || grown == NULL) {
+      free(name);
+      if (grown != NULL)
+        names = grown;
+      rc = nomem();
+      goto done;
+    }
+    names = grown;
+    memcpy(name, de->d_name, len - 4);
+    name[len - 4] = '\0';
+    names[n++] = name;
+  }
+  qsort(names, n, sizeof *names, compare_names);
+  for (i = 0; i < n && rc == 0; i++) {
+    if (i > 0)
+      rc = buf_str(list, ", ");
+    if (rc == 0)
+      rc = buf_str(list, names[i]);
+  }
+done:
+  if (rc == 0 && n == 0) {
+    rc = buf_str(list, "none in ");
+    if (rc == 0)
+      rc = buf_str(list, dir);
+  }
+  for (i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  if (d != NULL)
+    closedir(d);
+  return rc;
+}
+
+void ampsim_stage_free(ampsim_stage *stage)
+{
+  if (stage == NULL)
+    return;
+  free(stage->name);
+  free(stage->path);
+  free(stage->subckt);
+  free(stage->text);
+  free(stage);
+}
+
+/* Split spec into the file and the subcircuit. FILE:SUBCKT when the part
+ * before the last ':' is an existing file or looks like a netlist's name;
+ * otherwise a bundled stage NAME (bundled set). */
+static int parse_spec(const char *spec, char **file, char **subckt, int *bundled)
+{
+  const char *colon = strrchr(spec, ':');
+  struct stat st;
+  size_t n;
+  int i;
+
+  *file = NULL;
+  *subckt = NULL;
+  *bundled = 0;
+  if (colon != NULL) {
+    static const char *const exts[] = { ".cir", ".sp", ".lib", ".net", ".spice", ".inc" };
+    int is_file = 0;
+    n = (size_t)(colon - spec);
+    *file = malloc(n + 1);
+    if (*file == NULL)
+      return nomem();
+    memcpy(*file, spec, n);
+    (*file)[n] = '\0';
+    if (n > 0 && stat(*file, &st) == 0 && !S_ISDIR(st.st_mode))
+      is_file = 1;
+    for (i = 0; !is_file && i < (int)(sizeof exts / sizeof exts[0]); i++)
+      if (ends_with_ci(*file, exts[i]))
+        is_file = 1;
+    if (is_file) {
+      if (colon[1] == '\0')
+        return ampsim_error_set(AMPSIM_EINVAL, "stage '%s': no subcircuit name after ':'", spec);
+      *subckt = strdup(colon + 1);
+      return *subckt == NULL ? nomem() : 0;
+    }
+    free(*file);
+    *file = NULL;
+  }
+  *bundled = 1;
+  return 0;
+}
+
+int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist_policy *policy)
+{
+  nl_ctx ctx;
+  nl_buf list = { NULL, 0, 0 };
+  ampsim_subckt_info info;
+  ampsim_stage *stage = NULL;
+  char *file = NULL, *subckt = NULL, *written = NULL;
+  const char *dir = NULL;
+  int bundled = 0, rc, i;
+
+  memset(&ctx, 0, sizeof ctx);
+  if (out == NULL || spec == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "ampsim_stage_open: no output or no stage");
+  *out = NULL;
+  if (spec[0] == '\0')
+    return ampsim_error_set(AMPSIM_EINVAL, "empty stage name");
+  rc = parse_spec(spec, &file, &subckt, &bundled);
+  if (rc != 0)
+    goto done;
+
+  if (bundled) {
+    struct stat st;
+    size_t n = strlen(spec);
+    dir = ampsim_netlist_dir();
+    /* A bundled name is a plain word: no path tricks through it. */
+    if (strchr(spec, '/') == NULL && spec[0] != '.') {
+      size_t size = strlen(dir) + n + 6;
+      file = malloc(size);
+      subckt = strdup(spec);
+      if (file == NULL || subckt == NULL) {
+        rc = nomem();
+        goto done;
+      }
+      snprintf(file, size, "%s/%s.cir", dir, spec);
+      for (i = 0; subckt[i] != '\0'; i++)
+        if (subckt[i] == '-')
+          subckt[i] = '_';
+    }
+    if (file == NULL || stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+      rc = list_bundled(dir, &list);
+      if (rc == 0)
+        rc = ampsim_error_set(AMPSIM_ENOTFOUND,
+                              "unknown stage '%s': not a FILE.cir:SUBCKT and not a bundled stage "
+                              "(bundled: %s)",
+                              spec, list.p);
+      goto done;
+    }
+  }
+
+  ctx.want_map = 1;
+  rc = ctx_load(&ctx, file, policy, dir);
+  if (rc != 0)
+    goto done;
+  rc = find_subckt(&info, ctx.out.p, file, subckt, &written);
+  if (rc != 0)
+    goto done;
+  if (info.n_pins != 5) {
+    const nl_origin *o = &ctx.map[info.line - 1];
+    rc = buf_add(&list, "", 0);
+    for (i = 0; rc == 0 && i < info.n_pins && i < 16; i++) {
+      if (i > 0)
+        rc = buf_str(&list, " ");
+      if (rc == 0)
+        rc = buf_str(&list, info.pins[i]);
+    }
+    if (rc == 0 && info.n_pins > 16)
+      rc = buf_str(&list, " ...");
+    if (rc == 0)
+      rc = ampsim_error_set(AMPSIM_EINVAL,
+                            "%s:%d: subcircuit '%s' has %d pin%s (%s); a stage needs 5: in out vp "
+                            "vn gnd",
+                            ctx.files[o->file]->display, o->line, written, info.n_pins,
+                            info.n_pins == 1 ? "" : "s", list.p);
+    goto done;
+  }
+
+  stage = calloc(1, sizeof *stage);
+  if (stage == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  stage->name = strdup(spec);
+  if (stage->name == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  stage->path = file;
+  stage->subckt = written;
+  stage->text = ctx.out.p;
+  file = NULL;
+  written = NULL;
+  ctx.out.p = NULL;
+  *out = stage;
+  stage = NULL;
+done:
+  ampsim_stage_free(stage);
+  ctx_free(&ctx);
+  free(list.p);
+  free(file);
+  free(subckt);
+  free(written);
+  return rc;
+}
