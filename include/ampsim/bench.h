@@ -34,9 +34,17 @@ typedef struct ampsim_bench_options {
   double ground_ohms;        /* SE: shared return; BTL: each load wire; >= 0 */
   double supply_v;           /* symmetric rails +-supply_v, > 0 */
   double supply_ohms;        /* source resistance of each rail, shared, >= 0 */
+  /* Instance parameters given to every stage ("gain=5 re=1"), "" for the
+   * subcircuit's defaults. Only name=value pairs are accepted. */
+  char stage_params[256];
+  /* A headphone model: a subcircuit with pins hot ret (borrowed; it must
+   * outlive every use of these options). NULL: a resistor of load_ohms.
+   * With a model, load_ohms is ignored by the bench; measurements use the
+   * model's impedance. */
+  const ampsim_stage *load_model;
 } ampsim_bench_options;
 
-#define AMPSIM_BENCH_OPTIONS_INIT { AMPSIM_TOPOLOGY_SE, 32.0, 0.0, 15.0, 0.0 }
+#define AMPSIM_BENCH_OPTIONS_INIT { AMPSIM_TOPOLOGY_SE, 32.0, 0.0, 15.0, 0.0, "", NULL }
 
 typedef enum ampsim_bench_kind {
   /* Loads in place; left source SIN + AC, right source AC as given. */
@@ -81,6 +89,13 @@ int ampsim_bench_netlist(char **out, const ampsim_stage *stage,
                          const ampsim_bench_options *options,
                          ampsim_bench_kind kind,
                          const ampsim_bench_drive *drive);
+
+/*
+ * A netlist that measures a load alone: 1 A AC into `hot` of the model (or
+ * of a resistor of load_ohms when options->load_model is NULL), ret at
+ * ground, so v(n_zl) is the load's impedance. Caller frees *out.
+ */
+int ampsim_bench_load_netlist(char **out, const ampsim_bench_options *options);
 
 #ifdef __cplusplus
 }

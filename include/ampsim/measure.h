@@ -97,6 +97,17 @@ typedef struct ampsim_measurement {
   ampsim_crosstalk_point crosstalk[AMPSIM_MAX_SWEEP];
   double crosstalk_floor_db;
 
+  /* The load: its name ("32 ohm" or the model's), its impedance at 1 kHz,
+   * and the frequency-response deviation it suffers from Zout:
+   * 20 log10 |Z(f) / (Z(f) + Zout(f))| relative to 1 kHz, max and min over
+   * the Zout sweep (NAN when Zout was not measured). */
+  char load_name[128];
+  int load_is_model;     /* a headphone model rather than a resistor */
+  double load_z_1k_ohms, load_z_1k_phase_deg;
+  double response_dev_max_db, response_dev_min_db;
+
+  /* Power is the real power vout^2 * Re(1/Z(1 kHz)) (vout^2 / R for a
+   * resistor). */
   double vout_rms_1pct, pout_w_1pct;    /* NAN when not reached */
   double vout_rms_01pct, pout_w_01pct;
   char power_note[256];                 /* why a power figure is null */

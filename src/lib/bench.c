@@ -17,6 +17,7 @@
  */
 #include "ampsim/bench.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -80,6 +81,34 @@ static int finite_at_least(double value, double minimum, bool inclusive)
   return inclusive ? value >= minimum : value > minimum;
 }
 
+/* Stage parameters end up on the instance line of every stage: accept only
+ * name=value pairs of plain characters, so they cannot add lines, comments
+ * or other elements to the netlist. */
+static int check_params(const char *params)
+{
+  const char *p = params;
+  if (memchr(params, '\0', sizeof((ampsim_bench_options *)0)->stage_params) == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "stage parameters are too long");
+  while (*p != '\0') {
+    size_t name, value;
+    while (*p == ' ')
+      p++;
+    if (*p == '\0')
+      break;
+    name = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    if (name == 0 || !isalpha((unsigned char)p[0]) || p[name] != '=')
+      return ampsim_error_set(AMPSIM_EINVAL,
+                              "stage parameters: expected name=value at '%.40s'", p);
+    p += name + 1;
+    value = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-");
+    if (value == 0 || (p[value] != ' ' && p[value] != '\0'))
+      return ampsim_error_set(AMPSIM_EINVAL,
+                              "stage parameters: bad value at '%.40s' (numbers only)", p);
+    p += value;
+  }
+  return 0;
+}
+
 int ampsim_bench_check(const ampsim_bench_options *o)
 {
   if (o->topology != AMPSIM_TOPOLOGY_SE && o->topology != AMPSIM_TOPOLOGY_BTL)
@@ -96,7 +125,7 @@ int ampsim_bench_check(const ampsim_bench_options *o)
   if (!finite_at_least(o->supply_ohms, 0.0, true) || o->supply_ohms > 1e6)
     return ampsim_error_set(AMPSIM_EINVAL,
                             "--supply-ohms: %g ohm is out of range (0 to 1e6)", o->supply_ohms);
-  return 0;
+  return check_params(o->stage_params);
 }
 
 /* A noiseless resistor, or nothing when the two nodes are one (r == 0). */
@@ -115,13 +144,26 @@ static void source(strbuf *sb, const char *name, const char *node, double ac,
   strbuf_printf(sb, "\n");
 }
 
+/* The transducer of channel ch between hot and cold: a model or a
+ * noiseless resistor. */
+static void load(strbuf *sb, const ampsim_bench_options *o, char ch, const char *hot,
+                 const char *cold)
+{
+  if (o->load_model != NULL)
+    strbuf_printf(sb, "xload_%c %s %s %s\n", ch, hot, cold, o->load_model->subckt);
+  else
+    strbuf_printf(sb, "rload_%c %s %s %.17g noisy=0\n", ch, hot, cold, o->load_ohms);
+}
+
 static void stage_se(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_options *o,
                      ampsim_bench_kind kind, char ch)
 {
-  strbuf_printf(sb, "xamp_%c n_in_%c n_out_%c n_vp n_vn 0 %s\n", ch, ch, ch, stage->subckt);
+  char hot[32];
+  strbuf_printf(sb, "xamp_%c n_in_%c n_out_%c n_vp n_vn 0 %s%s%s\n", ch, ch, ch, stage->subckt,
+                o->stage_params[0] ? " " : "", o->stage_params);
+  snprintf(hot, sizeof hot, "n_out_%c", ch);
   if (kind == AMPSIM_BENCH_LOADED)
-    strbuf_printf(sb, "rload_%c n_out_%c %s %.17g noisy=0\n", ch, ch,
-                  o->ground_ohms > 0.0 ? "n_ret" : "0", o->load_ohms);
+    load(sb, o, ch, hot, o->ground_ohms > 0.0 ? "n_ret" : "0");
 }
 
 static void stage_btl(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_options *o,
@@ -131,8 +173,10 @@ static void stage_btl(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_
   /* The - half gets -vin: an ideal inverting E-source, as from a balanced
    * source. It carries the AC, noise-input and transient drive alike. */
   strbuf_printf(sb, "einv_%c n_inn_%c 0 n_in_%c 0 -1\n", ch, ch, ch);
-  strbuf_printf(sb, "xamp_%cp n_in_%c n_outp_%c n_vp n_vn 0 %s\n", ch, ch, ch, stage->subckt);
-  strbuf_printf(sb, "xamp_%cn n_inn_%c n_outn_%c n_vp n_vn 0 %s\n", ch, ch, ch, stage->subckt);
+  strbuf_printf(sb, "xamp_%cp n_in_%c n_outp_%c n_vp n_vn 0 %s%s%s\n", ch, ch, ch,
+                stage->subckt, o->stage_params[0] ? " " : "", o->stage_params);
+  strbuf_printf(sb, "xamp_%cn n_inn_%c n_outn_%c n_vp n_vn 0 %s%s%s\n", ch, ch, ch,
+                stage->subckt, o->stage_params[0] ? " " : "", o->stage_params);
   if (kind != AMPSIM_BENCH_LOADED)
     return;
   if (wired) {
@@ -145,10 +189,12 @@ static void stage_btl(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_
     snprintf(cold, sizeof cold, "n_cold_%c", ch);
     snprintf(outn, sizeof outn, "n_outn_%c", ch);
     wire(sb, name, outn, cold, o->ground_ohms);
-    strbuf_printf(sb, "rload_%c %s %s %.17g noisy=0\n", ch, hot, cold, o->load_ohms);
+    load(sb, o, ch, hot, cold);
   } else {
-    strbuf_printf(sb, "rload_%c n_outp_%c n_outn_%c %.17g noisy=0\n", ch, ch, ch,
-                  o->load_ohms);
+    char outp[32], outn[32];
+    snprintf(outp, sizeof outp, "n_outp_%c", ch);
+    snprintf(outn, sizeof outn, "n_outn_%c", ch);
+    load(sb, o, ch, outp, outn);
   }
 }
 
@@ -186,6 +232,12 @@ int ampsim_bench_netlist(char **out, const ampsim_stage *stage,
   if (stage->text[0] != '\0' && stage->text[strlen(stage->text) - 1] != '\n')
     strbuf_printf(&sb, "\n");
 
+  if (o->load_model != NULL && kind == AMPSIM_BENCH_LOADED) {
+    strbuf_printf(&sb, "* ---- headphone model (from %s) ----\n",
+                  o->load_model->path ? o->load_model->path : "memory");
+    strbuf_append(&sb, o->load_model->text, strlen(o->load_model->text));
+    strbuf_printf(&sb, "\n");
+  }
   strbuf_printf(&sb, "* ---- supply, shared by both channels ----\n");
   if (o->supply_ohms > 0.0) {
     strbuf_printf(&sb, "vsup_p n_vps 0 DC %.17g\nvsup_n n_vns 0 DC %.17g\n", o->supply_v,
@@ -233,4 +285,20 @@ int ampsim_bench_netlist(char **out, const ampsim_stage *stage,
   if (*out == NULL)
     return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
   return 0;
+}
+
+int ampsim_bench_load_netlist(char **out, const ampsim_bench_options *o)
+{
+  strbuf sb = STRBUF_INIT;
+  *out = NULL;
+  strbuf_printf(&sb, "* ampsim load impedance: 1 A AC into the load\n");
+  if (o->load_model != NULL) {
+    strbuf_append(&sb, o->load_model->text, strlen(o->load_model->text));
+    strbuf_printf(&sb, "\nxload n_zl 0 %s\n", o->load_model->subckt);
+  } else {
+    strbuf_printf(&sb, "rload n_zl 0 %.17g noisy=0\n", o->load_ohms);
+  }
+  strbuf_printf(&sb, "iz 0 n_zl DC 0 AC 1\n.options norefvalue\n.end\n");
+  *out = strbuf_take(&sb);
+  return *out != NULL ? 0 : ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
 }

@@ -83,8 +83,10 @@ typedef struct task_result {
   double noise_vrms, noise_vrms_a;
   /* TASK_THD */
   ampsim_thd_point thd;
+  double response_dev_max_db, response_dev_min_db;
   /* TASK_POWER */
   double vout_rms_1pct, vout_rms_01pct;
+  double load_re, load_im; /* load impedance at 1 kHz */
   char power_note[256];
 } task_result;
 
@@ -249,6 +251,47 @@ static int task_ac(task_result *r, const task *t, ampsim_engine *engine)
   return 0;
 }
 
+/* Load impedance on the standard sweep (the load alone, 1 A injected). */
+static int load_impedance(ac_points *z, const task *t, ampsim_engine *engine)
+{
+  char *netlist = NULL;
+  const char *a[1] = {"n_zl"}, *b[1] = {"0"};
+  int rc = ampsim_bench_load_netlist(&netlist, &t->options->bench);
+  if (rc == 0)
+    rc = ampsim_engine_load(engine, netlist);
+  free(netlist);
+  if (rc == 0)
+    rc = ac_sweep(z, engine, a, b, 1);
+  return rc;
+}
+
+/* 20 log10 |Z / (Z + Zout)| relative to its value at 1 kHz, max and min
+ * over the sweep: what the output impedance does to the response. */
+static int response_deviation(task_result *r, const task *t, ampsim_engine *engine,
+                              const ac_points *zout)
+{
+  ac_points z;
+  double at_1k = NAN, lo = INFINITY, hi = -INFINITY, dev[AMPSIM_MAX_SWEEP];
+  int rc = load_impedance(&z, t, engine);
+  if (rc != 0)
+    return rc;
+  if (z.n != zout->n)
+    return ampsim_error_set(AMPSIM_ESIM, "load and Zout sweeps differ");
+  for (size_t i = 0; i < z.n; i++) {
+    double sr = z.re[0][i] + zout->re[0][i], si = z.im[0][i] + zout->im[0][i];
+    dev[i] = ampsim_dsp_db(hypot(z.re[0][i], z.im[0][i]) / hypot(sr, si));
+    if (z.freq_hz[i] == GAIN_HZ)
+      at_1k = dev[i];
+  }
+  for (size_t i = 0; i < z.n; i++) {
+    lo = fmin(lo, dev[i] - at_1k);
+    hi = fmax(hi, dev[i] - at_1k);
+  }
+  r->response_dev_max_db = hi;
+  r->response_dev_min_db = lo;
+  return 0;
+}
+
 static int task_zout(task_result *r, const task *t, ampsim_engine *engine)
 {
   ampsim_bench_nodes nodes;
@@ -271,7 +314,7 @@ static int task_zout(task_result *r, const task *t, ampsim_engine *engine)
     r->zout[i].ohms = hypot(points.re[0][i], points.im[0][i]);
     r->zout[i].phase_deg = atan2(points.im[0][i], points.re[0][i]) * 180.0 / M_PI;
   }
-  return 0;
+  return response_deviation(r, t, engine, &points);
 }
 
 static int task_noise(task_result *r, const task *t, ampsim_engine *engine)
@@ -581,6 +624,18 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
   r->power_note[0] = '\0';
   if (h == NULL)
     return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  {
+    ac_points z;
+    rc = load_impedance(&z, t, engine);
+    if (rc != 0)
+      goto done;
+    for (size_t i = 0; i < z.n; i++) {
+      if (z.freq_hz[i] == POWER_HZ) {
+        r->load_re = z.re[0][i];
+        r->load_im = z.im[0][i];
+      }
+    }
+  }
   rc = small_signal_gain(&gain, engine, t, POWER_HZ);
   if (rc != 0)
     goto done;
@@ -766,6 +821,15 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
     goto done;
 
   m->options = *options;
+  m->options.bench.load_model = NULL; /* borrowed: not kept past this call */
+  m->load_is_model = options->bench.load_model != NULL;
+  if (options->bench.load_model != NULL)
+    snprintf(m->load_name, sizeof m->load_name, "%s", options->bench.load_model->name);
+  else
+    snprintf(m->load_name, sizeof m->load_name, "%g ohm", options->bench.load_ohms);
+  m->load_z_1k_ohms = options->bench.load_model != NULL ? NAN : options->bench.load_ohms;
+  m->load_z_1k_phase_deg = options->bench.load_model != NULL ? NAN : 0.0;
+  m->response_dev_max_db = m->response_dev_min_db = NAN;
   snprintf(m->stage_name, sizeof m->stage_name, "%s", stage->name ? stage->name : stage->subckt);
   snprintf(m->ngspice_version, sizeof m->ngspice_version, "%s", results[0].ngspice_version);
   m->gain_db = m->dc_offset_mv = NAN;
@@ -790,6 +854,8 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
     case TASK_ZOUT:
       m->n_zout = r->n_zout;
       memcpy(m->zout, r->zout, sizeof m->zout);
+      m->response_dev_max_db = r->response_dev_max_db;
+      m->response_dev_min_db = r->response_dev_min_db;
       break;
     case TASK_NOISE:
       m->noise_vrms = r->noise_vrms;
@@ -798,14 +864,19 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
     case TASK_THD:
       m->thd[m->n_thd++] = r->thd;
       break;
-    case TASK_POWER:
-      /* Power into a resistive load: vout^2 / R. */
+    case TASK_POWER: {
+      /* Real power into the load: vout^2 Re(1/Z) (= vout^2 / R). */
+      double z2 = r->load_re * r->load_re + r->load_im * r->load_im;
+      double conductance = z2 > 0.0 ? r->load_re / z2 : NAN;
       m->vout_rms_1pct = r->vout_rms_1pct;
       m->vout_rms_01pct = r->vout_rms_01pct;
-      m->pout_w_1pct = r->vout_rms_1pct * r->vout_rms_1pct / options->bench.load_ohms;
-      m->pout_w_01pct = r->vout_rms_01pct * r->vout_rms_01pct / options->bench.load_ohms;
+      m->pout_w_1pct = r->vout_rms_1pct * r->vout_rms_1pct * conductance;
+      m->pout_w_01pct = r->vout_rms_01pct * r->vout_rms_01pct * conductance;
+      m->load_z_1k_ohms = sqrt(z2);
+      m->load_z_1k_phase_deg = atan2(r->load_im, r->load_re) * 180.0 / M_PI;
       snprintf(m->power_note, sizeof m->power_note, "%s", r->power_note);
       break;
+    }
     }
   }
   m->elapsed_s = elapsed_since(&start);

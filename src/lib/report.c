@@ -272,7 +272,17 @@ int ampsim_report_json(char **out, const ampsim_measurement *m)
           ? json_text(m->ngspice_version, sizeof m->ngspice_version)
           : json_null());
   put(&b, doc, "topology", json_string(ampsim_topology_name(bench->topology)));
-  put(&b, doc, "load_ohms", json_number(bench->load_ohms));
+  /* With a headphone model: its |Z| at 1 kHz (null if not measured). */
+  put(&b, doc, "load_ohms",
+      json_number(m->load_is_model ? m->load_z_1k_ohms : bench->load_ohms));
+  {
+    json_t *load = json_object();
+    put(&b, load, "name", json_text(m->load_name, sizeof m->load_name));
+    put(&b, load, "z_1k_ohms", json_number(m->load_z_1k_ohms));
+    put(&b, load, "z_1k_phase_deg", json_number(m->load_z_1k_phase_deg));
+    put(&b, doc, "load", load);
+  }
+  put(&b, doc, "stage_params", json_text(bench->stage_params, sizeof bench->stage_params));
   put(&b, doc, "ground_ohms", json_number(bench->ground_ohms));
   put(&b, doc, "supply_v", json_number(bench->supply_v));
   put(&b, doc, "supply_ohms", json_number(bench->supply_ohms));
@@ -283,6 +293,12 @@ int ampsim_report_json(char **out, const ampsim_measurement *m)
   put(&b, doc, "thd", if_measured(m, AMPSIM_FIG_THD, json_thd(&b, m)));
   put(&b, doc, "noise", if_measured(m, AMPSIM_FIG_NOISE, json_noise(&b, m)));
   put(&b, doc, "zout", if_measured(m, AMPSIM_FIG_ZOUT, json_zout(&b, m)));
+  {
+    json_t *dev = json_object();
+    put(&b, dev, "max", json_number(m->response_dev_max_db));
+    put(&b, dev, "min", json_number(m->response_dev_min_db));
+    put(&b, doc, "response_deviation_db", if_measured(m, AMPSIM_FIG_ZOUT, dev));
+  }
   put(&b, doc, "crosstalk",
       if_measured(m, AMPSIM_FIG_CROSSTALK, json_crosstalk(&b, m)));
   put(&b, doc, "crosstalk_floor_db",
@@ -520,12 +536,16 @@ static void table_zout(strbuf *tb, const ampsim_measurement *m)
     strbuf_printf(tb, "  (no points)\n");
   for (i = 0; i < n; i++) {
     /* Damping factor: |Z_load| / |Zout| at 1 kHz (docs/measurements.md). */
-    if (same_freq(m->zout[i].freq_hz, 1000.0) && m->zout[i].ohms > 0) {
+    if (same_freq(m->zout[i].freq_hz, 1000.0) && m->zout[i].ohms > 0 &&
+        isfinite(m->load_z_1k_ohms)) {
       strbuf_printf(tb, "  damping factor at 1 kHz: %.0f\n",
-                    m->options.bench.load_ohms / m->zout[i].ohms);
+                    m->load_z_1k_ohms / m->zout[i].ohms);
       break;
     }
   }
+  if (isfinite(m->response_dev_max_db))
+    strbuf_printf(tb, "  response deviation into %s, re 1 kHz: %+.3f / %+.3f dB\n",
+                  m->load_name, m->response_dev_max_db, m->response_dev_min_db);
 }
 
 static void table_crosstalk(strbuf *tb, const ampsim_measurement *m)
