@@ -162,7 +162,8 @@ static int write_spinit(const char *dir, const char *codemodel_dir)
   struct dirent **entries = NULL;
   int n = 0;
 
-  snprintf(path, sizeof path, "%s/spinit", dir);
+  if (snprintf(path, sizeof path, "%s/spinit", dir) >= (int)sizeof path)
+    return ampsim_error_set(AMPSIM_EIO, "%s: path too long", dir);
   f = fopen(path, "w");
   if (f == NULL)
     return ampsim_error_set(AMPSIM_EIO, "%s: %s", path, strerror(errno));

@@ -515,7 +515,7 @@ static size_t table_rows(size_t rows[AMPSIM_MAX_SWEEP], const double *freqs_hz,
 static void table_zout(strbuf *tb, const ampsim_measurement *m)
 {
   size_t n = clamp_count(m->n_zout, AMPSIM_MAX_SWEEP);
-  double freqs_hz[AMPSIM_MAX_SWEEP];
+  double freqs_hz[AMPSIM_MAX_SWEEP] = { 0 };
   size_t rows[AMPSIM_MAX_SWEEP];
   size_t i, n_rows;
 
@@ -551,7 +551,7 @@ static void table_zout(strbuf *tb, const ampsim_measurement *m)
 static void table_crosstalk(strbuf *tb, const ampsim_measurement *m)
 {
   size_t n = clamp_count(m->n_crosstalk, AMPSIM_MAX_SWEEP);
-  double freqs_hz[AMPSIM_MAX_SWEEP];
+  double freqs_hz[AMPSIM_MAX_SWEEP] = { 0 };
   size_t rows[AMPSIM_MAX_SWEEP];
   size_t i, n_rows;
   eng_text floor_db;
