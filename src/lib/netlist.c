@@ -21,15 +21,17 @@
  *   - dot-commands are recognised by prefix (".controlx" opens a .control
  *     block), so the refusal list matches prefixes too.
  * Where ngspice and the checks could disagree, the checks err on the side of
- * refusing.
+ * refusing. Library sections (.lib NAME ... .endl) are taken only through
+ * .lib FILE NAME: a section definition left in the text is an error to
+ * ngspice 39, and an include of the file NAME in its LTspice/PSpice modes.
  *
  * Unlike a top-level deck, a stage file has no title line: it is a library of
  * definitions that the bench inlines, so its first line counts like any other
  * (a .subckt there must not be lost as a "title").
  *
  * The expanded text keeps comments, drops .end and .title, and joins
- * continuation lines so that every statement is on one line. Output lines are
- * mapped back to (file, line) so that errors found later (a stage with the
+ * continuation lines so that every statement is on one line. The origin of
+ * each .subckt line is kept, so that errors found later (a stage with the
  * wrong pin count) can still point into the right file.
  */
 /* realpath() is XSI, not base POSIX. */
@@ -104,6 +106,16 @@ static int buf_add(nl_buf *b, const char *s, size_t n)
 static int buf_str(nl_buf *b, const char *s)
 {
   return buf_add(b, s, strlen(s));
+}
+
+static char *copy_span(const char *s, size_t n)
+{
+  char *copy = malloc(n + 1);
+  if (copy == NULL)
+    return NULL;
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  return copy;
 }
 
 /* Blanks as ngspice's reader skips them ('\r' is gone before this). Form feed
@@ -203,12 +215,17 @@ typedef struct nl_phys {
   size_t full_len;   /* ... with the comment (only a trailing "\\" removed) */
   int kind;          /* NL_BLANK, NL_COMMENT, NL_STMT or NL_CONT */
   int shell_cont;    /* ended in two backslashes: the next line continues it */
+  int line;          /* 1-based line number */
 } nl_phys;
 
-typedef struct nl_lines {
-  nl_phys *v;
-  int n;
-} nl_lines;
+/* A reading position in a text (without '\r'). Lines are classified as they
+ * are read, so a file costs no memory beyond its text, however many lines
+ * it has. */
+typedef struct nl_cursor {
+  const char *p;  /* start of the next line; NULL at the end */
+  int line;       /* 1-based number of the next line */
+  int pending;    /* a line ended in two backslashes: the next one goes on */
+} nl_cursor;
 
 /* Where an end-of-line comment starts, by ngspice's rules outside .control
  * (inp_stripcomments_line): ';' anywhere, '$' after a blank or a comma, "//".
@@ -235,92 +252,78 @@ static size_t trim_right(const char *s, size_t n)
   return n;
 }
 
-static void lines_free(nl_lines *lines)
+static void cursor_init(nl_cursor *c, const char *text)
 {
-  free(lines->v);
-  lines->v = NULL;
-  lines->n = 0;
+  /* The final '\n' ends the last line; it does not start another. */
+  c->p = text[0] != '\0' ? text : NULL;
+  c->line = 1;
+  c->pending = 0;
 }
 
-/* Split text (no '\r') into classified physical lines that point into it. */
-static int split_lines(nl_lines *out, const char *text, const char *origin)
+/* Read and classify the next line. Returns 0 at the end of the text. */
+static int cursor_next(nl_cursor *c, nl_phys *ph)
 {
-  const char *p;
-  size_t count = 0, total = strlen(text);
-  int i, pending = 0;
+  const char *eol, *end, *s;
+  size_t rest;
+  int continues;
 
-  out->v = NULL;
-  out->n = 0;
-  for (p = text; *p; p++)
-    if (*p == '\n')
-      count++;
-  if (total > 0 && text[total - 1] != '\n')
-    count++;
-  if (count == 0)
+  if (c->p == NULL)
     return 0;
-  if (count > (size_t)INT_MAX)
-    return ampsim_error_set(AMPSIM_ERANGE, "%s: too many lines", origin);
-  out->v = calloc(count, sizeof *out->v);
-  if (out->v == NULL)
-    return nomem();
-  out->n = (int)count;
-
-  p = text;
-  for (i = 0; i < out->n; i++) {
-    nl_phys *ph = &out->v[i];
-    const char *eol = strchr(p, '\n');
-    const char *end = eol != NULL ? eol : p + strlen(p);
-    const char *s = skip_blanks(p);
-    size_t rest = trim_right(s, (size_t)(end - s));
-    int continues = pending;
-
-    ph->raw = p;
-    ph->raw_len = (size_t)(end - p);
-    p = eol != NULL ? eol + 1 : end;
-    if (rest == 0) {
-      /* Blank lines vanish in ngspice's reader; a pending "\\"
-       * continuation carries over to the next line that has text. */
-      ph->kind = NL_BLANK;
-      ph->body = s;
-      continue;
-    }
-    pending = 0;
-    ph->body = s;
-    if (*s == '+') {
-      continues = 1;
-      ph->body = skip_blanks(s + 1);
-      if (ph->body > s + rest)
-        ph->body = s + rest;
-    }
-    ph->full_len = (size_t)(s + rest - ph->body);
-    /* ngspice (chk_for_line_continuation) treats a trailing "\\" on any
-     * line that does not start with '*' or '$' as "the next line goes on",
-     * even a line it will later see as a comment. */
-    if ((continues || (*s != '*' && *s != '$')) && ph->full_len >= 2 &&
-        ph->body[ph->full_len - 1] == '\\' && ph->body[ph->full_len - 2] == '\\') {
-      ph->full_len = trim_right(ph->body, ph->full_len - 2);
-      ph->shell_cont = 1;
-      pending = 1;
-    }
-    ph->body_len = trim_right(ph->body, comment_start(ph->body, ph->full_len));
-    if (continues)
-      ph->kind = NL_CONT;
-    else if (*s == '*' || *s == '$' || *s == '#' || ph->body_len == 0)
-      ph->kind = NL_COMMENT;
-    else
-      ph->kind = NL_STMT;
+  memset(ph, 0, sizeof *ph);
+  eol = strchr(c->p, '\n');
+  end = eol != NULL ? eol : c->p + strlen(c->p);
+  s = skip_blanks(c->p);
+  rest = trim_right(s, (size_t)(end - s));
+  continues = c->pending;
+  ph->raw = c->p;
+  ph->raw_len = (size_t)(end - c->p);
+  ph->line = c->line;
+  c->p = eol != NULL && eol[1] != '\0' ? eol + 1 : NULL;
+  c->line++;
+  ph->body = s;
+  if (rest == 0) {
+    /* Blank lines vanish in ngspice's reader; a pending "\\"
+     * continuation carries over to the next line that has text. */
+    ph->kind = NL_BLANK;
+    return 1;
   }
-  return 0;
+  c->pending = 0;
+  if (*s == '+') {
+    continues = 1;
+    ph->body = skip_blanks(s + 1);
+    if (ph->body > s + rest)
+      ph->body = s + rest;
+  }
+  ph->full_len = (size_t)(s + rest - ph->body);
+  /* ngspice (chk_for_line_continuation) treats a trailing "\\" on any line
+   * that does not start with '*' or '$' as "the next line goes on", even a
+   * line it will later see as a comment. */
+  if ((continues || (*s != '*' && *s != '$')) && ph->full_len >= 2 &&
+      ph->body[ph->full_len - 1] == '\\' && ph->body[ph->full_len - 2] == '\\') {
+    ph->full_len = trim_right(ph->body, ph->full_len - 2);
+    ph->shell_cont = 1;
+    c->pending = 1;
+  }
+  ph->body_len = trim_right(ph->body, comment_start(ph->body, ph->full_len));
+  if (continues)
+    ph->kind = NL_CONT;
+  else if (*s == '*' || *s == '$' || *s == '#' || ph->body_len == 0)
+    ph->kind = NL_COMMENT;
+  else
+    ph->kind = NL_STMT;
+  return 1;
 }
 
 /* A logical line: a blank or comment line, or a statement with its
  * continuation lines (and the comment lines between them). */
 typedef struct nl_entry {
-  int kind;    /* NL_BLANK, NL_COMMENT, NL_STMT, NL_ORPHAN or NL_END */
-  int first;   /* physical line indices, inclusive */
-  int last;
-  char *text;  /* NL_STMT: joined, without comments */
-  char *full;  /* NL_STMT: joined, with end-of-line comments (for checks) */
+  int kind;        /* NL_BLANK, NL_COMMENT, NL_STMT, NL_ORPHAN or NL_END */
+  nl_phys first;   /* its first line */
+  int last;        /* number of its last line */
+  nl_cursor rest;  /* at the line after the first, to visit those in between */
+  char *text;      /* NL_STMT: joined, without comments */
+  char *full;      /* NL_STMT: joined, with end-of-line comments (for checks) */
+  size_t bytes;    /* input bytes of its first and continuation lines */
 } nl_entry;
 
 static void entry_clear(nl_entry *e)
@@ -331,59 +334,77 @@ static void entry_clear(nl_entry *e)
   e->full = NULL;
 }
 
-static int next_entry(const nl_lines *lines, int *pos, nl_entry *e)
+/* Append one line's piece of a statement to text and full. */
+static int add_piece(nl_buf *text, nl_buf *full, const nl_phys *ph)
+{
+  int rc = 0;
+  if (text->len > 0 && ph->body_len > 0)
+    rc = buf_add(text, " ", 1);
+  if (rc == 0)
+    rc = buf_add(text, ph->body, ph->body_len);
+  if (rc == 0 && full->len > 0 && ph->full_len > 0)
+    rc = buf_add(full, " ", 1);
+  if (rc == 0)
+    rc = buf_add(full, ph->body, ph->full_len);
+  return rc;
+}
+
+static int next_entry(nl_cursor *c, nl_entry *e)
 {
   nl_buf text = { NULL, 0, 0 }, full = { NULL, 0, 0 };
-  int i = *pos, k, last, rc = 0;
+  nl_cursor look;
+  nl_phys ph;
+  int rc;
 
+  e->kind = NL_END;
   e->text = NULL;
   e->full = NULL;
-  if (i >= lines->n) {
-    e->kind = NL_END;
+  if (!cursor_next(c, &e->first))
+    return 0;
+  e->last = e->first.line;
+  e->rest = *c;
+  e->bytes = e->first.raw_len + 1;
+  if (e->first.kind != NL_STMT) {
+    e->kind = e->first.kind == NL_CONT ? NL_ORPHAN : e->first.kind;
     return 0;
   }
-  e->first = i;
-  e->last = i;
-  if (lines->v[i].kind != NL_STMT) {
-    e->kind = lines->v[i].kind == NL_CONT ? NL_ORPHAN : lines->v[i].kind;
-    *pos = i + 1;
-    return 0;
-  }
-  last = i;
-  for (k = i + 1; k < lines->n; k++) {
-    int kind = lines->v[k].kind;
-    if (kind == NL_BLANK || kind == NL_COMMENT)
+  rc = add_piece(&text, &full, &e->first);
+  /* Continuation lines may follow after comment and blank lines; the
+   * cursor moves past the last of them, not past the comments after it. */
+  look = *c;
+  while (rc == 0 && cursor_next(&look, &ph)) {
+    if (ph.kind == NL_BLANK || ph.kind == NL_COMMENT)
       continue;
-    if (kind != NL_CONT)
+    if (ph.kind != NL_CONT)
       break;
-    last = k;
+    rc = add_piece(&text, &full, &ph);
+    e->bytes += ph.raw_len + 1;
+    e->last = ph.line;
+    *c = look;
   }
-  for (k = i; k <= last; k++) {
-    const nl_phys *ph = &lines->v[k];
-    if (k > i && ph->kind != NL_CONT)
-      continue;
-    if (k > i && ph->body_len > 0)
-      rc = buf_add(&text, " ", 1);
-    if (rc == 0)
-      rc = buf_add(&text, ph->body, ph->body_len);
-    if (rc == 0 && k > i && ph->full_len > 0)
-      rc = buf_add(&full, " ", 1);
-    if (rc == 0)
-      rc = buf_add(&full, ph->body, ph->full_len);
-    if (rc != 0)
-      goto done;
+  if (rc == 0) {
+    e->kind = NL_STMT;
+    e->text = text.p;
+    e->full = full.p;
+    text.p = NULL;
+    full.p = NULL;
   }
-  e->kind = NL_STMT;
-  e->last = last;
-  e->text = text.p;
-  e->full = full.p;
-  text.p = NULL;
-  full.p = NULL;
-  *pos = last + 1;
-done:
   free(text.p);
   free(full.p);
   return rc;
+}
+
+/* The next comment line between the first and the last line of a statement
+ * (ngspice drops them; they are checked and kept here). Returns 0 when there
+ * are no more. */
+static int next_inner_comment(const nl_entry *e, nl_cursor *c, nl_phys *ph)
+{
+  for (;;) {
+    if (c->p == NULL || c->line > e->last || !cursor_next(c, ph))
+      return 0;
+    if (ph->kind == NL_COMMENT)
+      return 1;
+  }
 }
 
 /* ====================================================================== */
@@ -590,30 +611,32 @@ static int check_element(const char *origin, int line, const char *text, const c
 }
 
 /* A comment line ngspice would act on. */
-static int check_comment(const char *origin, int line, const nl_phys *ph)
+static int check_comment(const char *origin, const nl_phys *ph)
 {
   if (ph->body[0] == '*' && ph->body[1] == '#')
     return ampsim_error_set(AMPSIM_EDENIED,
                             "%s:%d: '*#' lines are not allowed in a stage file (ngspice "
                             "runs them as commands)",
-                            origin, line);
+                            origin, ph->line);
   return 0;
 }
 
 /* A file whose first line starts with *ng_script is a command script to
  * ngspice. Only the very first line counts there; any first line with text
  * is checked here. */
-static int check_first_line(const char *origin, const nl_lines *lines)
+static int check_first_line(const char *origin, const char *text)
 {
-  int i;
-  for (i = 0; i < lines->n; i++) {
-    if (lines->v[i].kind == NL_BLANK)
+  nl_cursor c;
+  nl_phys ph;
+  cursor_init(&c, text);
+  while (cursor_next(&c, &ph)) {
+    if (ph.kind == NL_BLANK)
       continue;
-    if (strncasecmp(lines->v[i].body, "*ng_script", 10) == 0)
+    if (strncasecmp(ph.body, "*ng_script", 10) == 0)
       return ampsim_error_set(AMPSIM_EDENIED,
                               "%s:%d: a file starting with '*ng_script' is a command script "
                               "to ngspice: not allowed as a stage file",
-                              origin, i + 1);
+                              origin, ph.line);
     return 0;
   }
   return 0;
@@ -704,51 +727,58 @@ static int check_statement(const char *origin, int line, const char *text, const
 /* Scanning expanded text                                                  */
 /* ====================================================================== */
 
+/* Every comment line of entry e is checked, also those between continuation
+ * lines: they may end up on lines of their own. */
+static int check_entry_comments(const char *origin, const nl_entry *e)
+{
+  nl_cursor c = e->rest;
+  nl_phys ph;
+  int rc = 0;
+  if (e->kind == NL_COMMENT)
+    rc = check_comment(origin, &e->first);
+  while (rc == 0 && next_inner_comment(e, &c, &ph))
+    rc = check_comment(origin, &ph);
+  return rc;
+}
+
 int ampsim_netlist_scan(const char *text, const char *origin)
 {
-  nl_lines lines = { NULL, 0 };
-  nl_entry e = { 0, 0, 0, NULL, NULL };
+  nl_entry e = { NL_END, { NULL, 0, NULL, 0, 0, 0, 0, 0 }, 0, { NULL, 0, 0 }, NULL, NULL, 0 };
+  nl_cursor c;
   char *copy = NULL;
-  int pos = 0, rc = 0, k;
+  size_t n;
+  int rc = 0;
 
   if (text == NULL)
     return ampsim_error_set(AMPSIM_EINVAL, "ampsim_netlist_scan: no text");
   if (origin == NULL)
     origin = "netlist";
-  copy = copy_without_cr(text, strlen(text));
+  n = strlen(text);
+  if (n > (size_t)INT_MAX)
+    return ampsim_error_set(AMPSIM_ERANGE, "%s: too large to check", origin);
+  copy = copy_without_cr(text, n);
   if (copy == NULL)
     return nomem();
-  rc = split_lines(&lines, copy, origin);
-  if (rc != 0)
-    goto done;
-  rc = check_first_line(origin, &lines);
-  if (rc != 0)
-    goto done;
-  for (;;) {
+  rc = check_first_line(origin, copy);
+  cursor_init(&c, copy);
+  while (rc == 0) {
     nl_action action;
-    rc = next_entry(&lines, &pos, &e);
+    rc = next_entry(&c, &e);
     if (rc != 0 || e.kind == NL_END)
-      goto done;
+      break;
     if (e.kind == NL_STMT) {
-      rc = check_statement(origin, e.first + 1, e.text, e.full, &action);
+      rc = check_statement(origin, e.first.line, e.text, e.full, &action);
       if (rc == 0 && (action == NL_INCLUDE || action == NL_LIB_REF))
         rc = ampsim_error_set(AMPSIM_EDENIED,
                               "%s:%d: '%.*s' left in expanded text (a checked netlist may not "
                               "read other files; ampsim_netlist_load() expands them)",
-                              origin, e.first + 1, (int)dot_keyword_len(e.text), e.text);
+                              origin, e.first.line, (int)dot_keyword_len(e.text), e.text);
     }
-    /* Every comment line is checked, also those between continuation lines:
-     * they may end up on lines of their own. */
-    for (k = e.first; rc == 0 && k <= e.last; k++)
-      if (lines.v[k].kind == NL_COMMENT)
-        rc = check_comment(origin, k + 1, &lines.v[k]);
+    if (rc == 0)
+      rc = check_entry_comments(origin, &e);
     entry_clear(&e);
-    if (rc != 0)
-      goto done;
   }
-done:
   entry_clear(&e);
-  lines_free(&lines);
   free(copy);
   return rc;
 }
@@ -757,20 +787,31 @@ done:
 /* Loading and expanding                                                   */
 /* ====================================================================== */
 
+/* A library section definition, ".lib NAME", of a file. */
+typedef struct nl_section {
+  char *name;
+  nl_cursor after;  /* at the line after ".lib NAME" */
+  int line;
+} nl_section;
+
 /* A file read during one load, kept for repeated .lib references. */
 typedef struct nl_file {
-  char *display;  /* name in messages: as given (top file) or canonical */
-  char *canon;    /* canonical path */
-  char *dir;      /* canonical folder: relative includes start here */
-  char *text;     /* contents, without '\r' */
-  nl_lines lines;
-  int index;      /* position in the context's file list */
+  char *display;          /* name in messages: as given (top file) or canonical */
+  char *canon;            /* canonical path */
+  char *dir;              /* canonical folder: relative includes start here */
+  char *text;             /* contents, without '\r' */
+  int index;              /* position in the context's file list */
+  nl_section *sections;   /* sorted by name, then line; built on first use */
+  size_t n_sections;
+  int sections_indexed;
 } nl_file;
 
-/* The origin of one output line. */
+/* Where a .subckt line of the expanded text came from, so that a later
+ * complaint about the subcircuit can point into the right file. */
 typedef struct nl_origin {
-  int file;
-  int line;
+  int out_line;  /* 1-based line in the expanded text */
+  int file;      /* index in the context's file list */
+  int line;      /* line in that file */
 } nl_origin;
 
 /* The include chain, one frame per file being expanded (on the C stack). */
@@ -789,18 +830,21 @@ typedef struct nl_ctx {
   size_t n_files;
   size_t bytes_read;
   nl_buf out;
-  nl_origin *map;  /* one per output line, when want_map */
-  size_t map_len;
-  size_t map_cap;
-  int want_map;
   int out_lines;
+  size_t bytes_expanded;  /* input processed, however little output it gave */
+  nl_origin *origins;  /* of the .subckt lines */
+  size_t n_origins;
+  size_t cap_origins;
 } nl_ctx;
 
 static void file_free(nl_file *f)
 {
+  size_t i;
   if (f == NULL)
     return;
-  lines_free(&f->lines);
+  for (i = 0; i < f->n_sections; i++)
+    free(f->sections[i].name);
+  free(f->sections);
   free(f->display);
   free(f->canon);
   free(f->dir);
@@ -818,7 +862,7 @@ static void ctx_free(nl_ctx *ctx)
     file_free(ctx->files[i]);
   free(ctx->files);
   free(ctx->out.p);
-  free(ctx->map);
+  free(ctx->origins);
   memset(ctx, 0, sizeof *ctx);
 }
 
@@ -884,7 +928,8 @@ static int check_text_bytes(const char *display, const unsigned char *p, size_t 
 
 /* Read a whole regular file of at most limit bytes. O_NONBLOCK keeps a FIFO
  * from hanging the open; it does not matter for regular files. */
-static int read_whole(const char *display, const char *path, size_t limit, char **out, size_t *out_len)
+static int read_whole(const char *display, const char *path, size_t limit, char **out,
+                      size_t *out_len)
 {
   char errbuf[128];
   struct stat st;
@@ -945,13 +990,14 @@ done:
   return rc;
 }
 
-/* Read, check and index a file, or find it among those already read. */
+/* Read and check a file, or find it among those already read (by canonical
+ * path: a library is often referenced once per section). */
 static int get_file(nl_ctx *ctx, const char *display, const char *open_path, nl_file **out)
 {
   nl_file *f = NULL, **grown;
   char *raw = NULL, *real = NULL;
   const char *start;
-  size_t n, i;
+  size_t n, i, limit;
   int rc;
 
   *out = NULL;
@@ -961,7 +1007,9 @@ static int get_file(nl_ctx *ctx, const char *display, const char *open_path, nl_
       return 0;
     }
   }
-  rc = read_whole(display, open_path, ctx->max_bytes, &raw, &n);
+  /* Line numbers are ints. */
+  limit = ctx->max_bytes < (size_t)INT_MAX ? ctx->max_bytes : (size_t)INT_MAX;
+  rc = read_whole(display, open_path, limit, &raw, &n);
   if (rc != 0)
     goto done;
   if (n > ctx->max_bytes - ctx->bytes_read) {
@@ -1002,7 +1050,7 @@ static int get_file(nl_ctx *ctx, const char *display, const char *open_path, nl_
     rc = nomem();
     goto done;
   }
-  rc = split_lines(&f->lines, f->text, display);
+  rc = check_first_line(display, f->text);
   if (rc != 0)
     goto done;
   grown = realloc(ctx->files, (ctx->n_files + 1) * sizeof *grown);
@@ -1022,7 +1070,8 @@ done:
   return rc;
 }
 
-/* Append one line (s has no '\n') to the expanded text, mapped to file:line. */
+/* Append one line (s has no '\n') to the expanded text; line is the line of
+ * f it comes from, for messages. */
 static int out_line(nl_ctx *ctx, const nl_file *f, int line, const char *s, size_t n)
 {
   int rc;
@@ -1034,23 +1083,9 @@ static int out_line(nl_ctx *ctx, const nl_file *f, int line, const char *s, size
   rc = buf_add(&ctx->out, s, n);
   if (rc == 0)
     rc = buf_add(&ctx->out, "\n", 1);
-  if (rc != 0)
-    return rc;
-  ctx->out_lines++;
-  if (ctx->want_map) {
-    if (ctx->map_len == ctx->map_cap) {
-      size_t cap = ctx->map_cap ? 2 * ctx->map_cap : 256;
-      nl_origin *map = realloc(ctx->map, cap * sizeof *map);
-      if (map == NULL)
-        return nomem();
-      ctx->map = map;
-      ctx->map_cap = cap;
-    }
-    ctx->map[ctx->map_len].file = f->index;
-    ctx->map[ctx->map_len].line = line;
-    ctx->map_len++;
-  }
-  return 0;
+  if (rc == 0)
+    ctx->out_lines++;
+  return rc;
 }
 
 static int out_marker(nl_ctx *ctx, const nl_file *f, int line, const char *what, const char *path,
@@ -1070,16 +1105,32 @@ static int out_marker(nl_ctx *ctx, const nl_file *f, int line, const char *what,
   return rc;
 }
 
-/* Emit physical line k as written. A trailing "\\" is left out: its work
+/* Emit a physical line as written. A trailing "\\" is left out: its work
  * (joining the next line) is done, and in the output it would pull in
  * whatever line comes next. */
-static int out_raw(nl_ctx *ctx, const nl_file *f, int k)
+static int out_raw(nl_ctx *ctx, const nl_file *f, const nl_phys *ph)
 {
-  const nl_phys *ph = &f->lines.v[k];
   size_t n = ph->raw_len;
   if (ph->shell_cont)
     n = (size_t)(ph->body + ph->full_len - ph->raw);
-  return out_line(ctx, f, k + 1, ph->raw, n);
+  return out_line(ctx, f, ph->line, ph->raw, n);
+}
+
+static int record_origin(nl_ctx *ctx, const nl_file *f, int line)
+{
+  if (ctx->n_origins == ctx->cap_origins) {
+    size_t cap = ctx->cap_origins ? 2 * ctx->cap_origins : 16;
+    nl_origin *grown = realloc(ctx->origins, cap * sizeof *grown);
+    if (grown == NULL)
+      return nomem();
+    ctx->origins = grown;
+    ctx->cap_origins = cap;
+  }
+  ctx->origins[ctx->n_origins].out_line = ctx->out_lines + 1;
+  ctx->origins[ctx->n_origins].file = f->index;
+  ctx->origins[ctx->n_origins].line = line;
+  ctx->n_origins++;
+  return 0;
 }
 
 /* Emit a statement. A statement from a single line is copied as written
@@ -1087,29 +1138,34 @@ static int out_raw(nl_ctx *ctx, const nl_file *f, int k)
  * since an end-of-line comment would swallow what follows it. */
 static int out_statement(nl_ctx *ctx, const nl_file *f, const nl_entry *e)
 {
-  const nl_phys *ph = &f->lines.v[e->first];
+  nl_buf b = { NULL, 0, 0 };
   size_t n;
-  if (e->first == e->last && !ph->shell_cont)
-    return out_raw(ctx, f, e->first);
+  int rc = 0;
+
+  if (keyword_is(e->text, dot_keyword_len(e->text), ".subckt"))
+    rc = record_origin(ctx, f, e->first.line);
+  if (rc != 0)
+    return rc;
+  if (e->last == e->first.line && !e->first.shell_cont)
+    return out_raw(ctx, f, &e->first);
   n = strlen(e->text);
   /* Ending in two backslashes, the line would pull the next one into it. An
    * empty end-of-line comment keeps the text as ngspice read it. */
-  if (n >= 2 && e->text[n - 1] == '\\' && e->text[n - 2] == '\\') {
-    nl_buf b = { NULL, 0, 0 };
-    int rc = buf_add(&b, e->text, n);
-    if (rc == 0)
-      rc = buf_add(&b, " ;", 2);
-    if (rc == 0)
-      rc = out_line(ctx, f, e->first + 1, b.p, b.len);
-    free(b.p);
-    return rc;
-  }
-  return out_line(ctx, f, e->first + 1, e->text, n);
+  if (n < 2 || e->text[n - 1] != '\\' || e->text[n - 2] != '\\')
+    return out_line(ctx, f, e->first.line, e->text, n);
+  rc = buf_add(&b, e->text, n);
+  if (rc == 0)
+    rc = buf_add(&b, " ;", 2);
+  if (rc == 0)
+    rc = out_line(ctx, f, e->first.line, b.p, b.len);
+  free(b.p);
+  return rc;
 }
 
 /* Whether entry e is ".lib NAME" with NAME == section (or any NAME when
  * section is NULL); gives the name. */
-static int is_section_start(const nl_entry *e, const char *section, const char **name, size_t *name_len)
+static int is_section_start(const nl_entry *e, const char *section, const char **name,
+                            size_t *name_len)
 {
   size_t n;
   int bad;
@@ -1130,61 +1186,106 @@ static int is_endl(const nl_entry *e)
          keyword_is(e->text, dot_keyword_len(e->text), ".endl");
 }
 
-/* Find ".lib SECTION" in f: *pos is set to the entry after it, *line to its
- * line. Returns 1 if found, 0 if not, or a negative error. */
-static int find_section(const nl_file *f, const char *section, int *pos, int *line)
+static int compare_sections(const void *a, const void *b)
 {
-  nl_entry e = { 0, 0, 0, NULL, NULL };
-  const char *name;
-  size_t name_len;
-  int p = 0, rc;
-  for (;;) {
-    rc = next_entry(&f->lines, &p, &e);
-    if (rc != 0)
-      return rc;
-    if (e.kind == NL_END)
-      return 0;
-    if (is_section_start(&e, section, &name, &name_len)) {
-      *pos = p;
-      *line = e.first + 1;
-      entry_clear(&e);
-      return 1;
-    }
-    entry_clear(&e);
-  }
+  const nl_section *x = a, *y = b;
+  int c = strcasecmp(x->name, y->name);
+  if (c != 0)
+    return c;
+  return (x->line > y->line) - (x->line < y->line);
 }
 
-/* "a, b, c" of the section names of f, for a message. */
-static int list_sections(const nl_file *f, nl_buf *list)
+/* Index the section definitions of f once: a library is typically referenced
+ * once per section, and scanning it for each reference would be quadratic. */
+static int index_sections(nl_file *f)
 {
-  nl_entry e = { 0, 0, 0, NULL, NULL };
+  nl_entry e = { NL_END, { NULL, 0, NULL, 0, 0, 0, 0, 0 }, 0, { NULL, 0, 0 }, NULL, NULL, 0 };
+  nl_cursor c;
   const char *name;
-  size_t name_len;
-  int p = 0, count = 0, rc = buf_add(list, "", 0);
-  while (rc == 0) {
-    rc = next_entry(&f->lines, &p, &e);
+  size_t name_len, cap = 0;
+  int rc = 0;
+
+  if (f->sections_indexed)
+    return 0;
+  cursor_init(&c, f->text);
+  for (;;) {
+    rc = next_entry(&c, &e);
     if (rc != 0 || e.kind == NL_END)
       break;
     if (is_section_start(&e, NULL, &name, &name_len)) {
-      if (count < NL_LIST_MAX) {
-        if (count > 0)
-          rc = buf_str(list, ", ");
-        if (rc == 0)
-          rc = buf_add(list, name, name_len);
-      } else if (count == NL_LIST_MAX) {
-        rc = buf_str(list, ", ...");
+      nl_section *sec;
+      if (f->n_sections == cap) {
+        nl_section *grown;
+        cap = cap ? 2 * cap : 8;
+        grown = realloc(f->sections, cap * sizeof *grown);
+        if (grown == NULL) {
+          rc = nomem();
+          break;
+        }
+        f->sections = grown;
       }
-      count++;
+      sec = &f->sections[f->n_sections];
+      sec->name = copy_span(name, name_len);
+      if (sec->name == NULL) {
+        rc = nomem();
+        break;
+      }
+      sec->after = c;
+      sec->line = e.first.line;
+      f->n_sections++;
     }
     entry_clear(&e);
   }
   entry_clear(&e);
-  if (rc == 0 && count == 0)
+  if (rc == 0) {
+    qsort(f->sections, f->n_sections, sizeof *f->sections, compare_sections);
+    f->sections_indexed = 1;
+  }
+  return rc;
+}
+
+/* The first definition of section name in f (ngspice takes the first), or
+ * NULL. */
+static const nl_section *find_section(const nl_file *f, const char *name)
+{
+  size_t lo = 0, hi = f->n_sections;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcasecmp(f->sections[mid].name, name) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < f->n_sections && strcasecmp(f->sections[lo].name, name) == 0)
+    return &f->sections[lo];
+  return NULL;
+}
+
+/* "a, b, c" of the section names of f (sorted), for a message. */
+static int list_sections(const nl_file *f, nl_buf *list)
+{
+  size_t i, listed = 0;
+  int rc = buf_add(list, "", 0);
+  for (i = 0; rc == 0 && i < f->n_sections; i++) {
+    if (i > 0 && strcasecmp(f->sections[i].name, f->sections[i - 1].name) == 0)
+      continue;
+    if (listed == NL_LIST_MAX) {
+      rc = buf_str(list, ", ...");
+      break;
+    }
+    if (listed > 0)
+      rc = buf_str(list, ", ");
+    if (rc == 0)
+      rc = buf_str(list, f->sections[i].name);
+    listed++;
+  }
+  if (rc == 0 && f->n_sections == 0)
     rc = buf_str(list, "none");
   return rc;
 }
 
-static int expand_file(nl_ctx *ctx, nl_file *f, int pos, int section_line, const nl_frame *up);
+static int expand_file(nl_ctx *ctx, const nl_file *f, nl_cursor start, int section_line,
+                       const nl_frame *up);
 
 /* The include chain as "top.cir -> a.cir -> ...", ending with next. */
 static int chain_text(const nl_frame *frame, const char *next, nl_buf *out)
@@ -1211,18 +1312,18 @@ static int chain_text(const nl_frame *frame, const char *next, nl_buf *out)
   return rc;
 }
 
-/* .include FILE (section NULL) or .lib FILE SECTION, at line of the file of
- * frame. */
+/* .include FILE or .lib FILE SECTION (text), at line of frame's file. */
 static int do_include(nl_ctx *ctx, const nl_frame *frame, int line, const char *text)
 {
   const nl_file *f = frame->file;
-  const char *kw_name, *name, *sec;
+  const char *kw_name, *name, *sec, *p;
   char *written = NULL, *joined = NULL, *real = NULL, *section = NULL;
   size_t kw_len, name_len, sec_len, i;
   nl_buf list = { NULL, 0, 0 };
   nl_file *child = NULL;
-  int bad, rc = 0, pos = 0, section_line = 0, found, is_lib;
-  const char *p;
+  const nl_section *sect;
+  nl_cursor start;
+  int bad, rc = 0, is_lib;
 
   kw_len = dot_keyword_len(text);
   is_lib = keyword_is(text, kw_len, ".lib");
@@ -1238,26 +1339,18 @@ static int do_include(nl_ctx *ctx, const nl_frame *frame, int line, const char *
                           kw_name);
     goto done;
   }
+  written = copy_span(name, name_len);
   if (is_lib) {
     next_arg(p, &sec, &sec_len, &bad);
-    section = malloc(sec_len + 1);
-    if (section == NULL) {
-      rc = nomem();
-      goto done;
-    }
-    memcpy(section, sec, sec_len);
-    section[sec_len] = '\0';
+    section = copy_span(sec, sec_len);
   }
-  written = malloc(name_len + 1);
-  if (written == NULL) {
+  if (written == NULL || (is_lib && section == NULL)) {
     rc = nomem();
     goto done;
   }
-  memcpy(written, name, name_len);
-  written[name_len] = '\0';
 
-  /* Relative to the including file's folder, as ngspice does (after trying
-   * the working folder, which we do not: it is not the user's intent). */
+  /* Relative to the including file's folder. ngspice tries the working
+   * folder first, which is not what a stage's author means. */
   if (written[0] == '/') {
     joined = strdup(written);
   } else {
@@ -1325,32 +1418,32 @@ static int do_include(nl_ctx *ctx, const nl_frame *frame, int line, const char *
   if (rc != 0)
     goto done;
 
-  if (section != NULL) {
-    found = find_section(child, section, &pos, &section_line);
-    if (found < 0) {
-      rc = found;
-      goto done;
-    }
-    if (found == 0) {
-      rc = list_sections(child, &list);
-      if (rc == 0)
-        rc = ampsim_error_set(AMPSIM_ENOTFOUND,
-                              "%s:%d: .lib section '%s' not found in %s (sections: %s)",
-                              f->display, line, section, child->display, list.p);
-      goto done;
-    }
-    rc = out_marker(ctx, f, line, "* begin lib ", child->canon, section);
-    if (rc == 0)
-      rc = expand_file(ctx, child, pos, section_line, frame);
-    if (rc == 0)
-      rc = out_marker(ctx, f, line, "* end lib ", child->canon, section);
-  } else {
+  if (!is_lib) {
+    cursor_init(&start, child->text);
     rc = out_marker(ctx, f, line, "* begin include ", child->canon, NULL);
     if (rc == 0)
-      rc = expand_file(ctx, child, 0, 0, frame);
+      rc = expand_file(ctx, child, start, 0, frame);
     if (rc == 0)
       rc = out_marker(ctx, f, line, "* end include ", child->canon, NULL);
+    goto done;
   }
+  rc = index_sections(child);
+  if (rc != 0)
+    goto done;
+  sect = find_section(child, section);
+  if (sect == NULL) {
+    rc = list_sections(child, &list);
+    if (rc == 0)
+      rc = ampsim_error_set(AMPSIM_ENOTFOUND,
+                            "%s:%d: .lib section '%s' not found in %s (sections: %s)", f->display,
+                            line, section, child->display, list.p);
+    goto done;
+  }
+  rc = out_marker(ctx, f, line, "* begin lib ", child->canon, section);
+  if (rc == 0)
+    rc = expand_file(ctx, child, sect->after, sect->line, frame);
+  if (rc == 0)
+    rc = out_marker(ctx, f, line, "* end lib ", child->canon, section);
 done:
   free(list.p);
   free(section);
@@ -1364,75 +1457,79 @@ static int process_entry(nl_ctx *ctx, const nl_frame *frame, const nl_entry *e)
 {
   const nl_file *f = frame->file;
   nl_action action = NL_EMIT;
-  int rc = 0, k;
+  nl_cursor c = e->rest;
+  nl_phys ph;
+  int rc = 0;
 
+  /* Output alone does not bound the work: a file of .end lines or empty
+   * continuations, included again and again, writes next to nothing. */
+  ctx->bytes_expanded += e->bytes;
+  if (ctx->bytes_expanded > ctx->max_bytes)
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: expanding the netlist would process more than %zu bytes "
+                            "(includes too large or repeated too often)",
+                            f->display, e->first.line, ctx->max_bytes);
   switch (e->kind) {
   case NL_BLANK:
-    return out_line(ctx, f, e->first + 1, "", 0);
+    return out_line(ctx, f, e->first.line, "", 0);
   case NL_COMMENT:
-    rc = check_comment(f->display, e->first + 1, &f->lines.v[e->first]);
+    rc = check_comment(f->display, &e->first);
     if (rc == 0)
-      rc = out_raw(ctx, f, e->first);
+      rc = out_raw(ctx, f, &e->first);
     return rc;
   case NL_ORPHAN:
     return ampsim_error_set(AMPSIM_EPARSE,
                             "%s:%d: continuation line ('+') with no statement to continue",
-                            f->display, e->first + 1);
+                            f->display, e->first.line);
   default:
     break;
   }
 
-  rc = check_statement(f->display, e->first + 1, e->text, e->full, &action);
+  rc = check_statement(f->display, e->first.line, e->text, e->full, &action);
   if (rc != 0)
     return rc;
   if (action == NL_EMIT)
     rc = out_statement(ctx, f, e);
   else if (action == NL_INCLUDE || action == NL_LIB_REF)
-    rc = do_include(ctx, frame, e->first + 1, e->text);
+    rc = do_include(ctx, frame, e->first.line, e->text);
   /* ngspice drops the comment lines between continuation lines; here they
    * follow the joined statement, checked like any other comment. */
-  for (k = e->first + 1; rc == 0 && k <= e->last; k++) {
-    const nl_phys *ph = &f->lines.v[k];
-    if (ph->kind != NL_COMMENT)
-      continue;
-    rc = check_comment(f->display, k + 1, ph);
+  while (rc == 0 && next_inner_comment(e, &c, &ph)) {
+    rc = check_comment(f->display, &ph);
     if (rc == 0)
-      rc = out_raw(ctx, f, k);
+      rc = out_raw(ctx, f, &ph);
   }
   return rc;
 }
 
-/* Expand f from entry position pos: the whole file (section_line 0), or a
- * .lib section opened at section_line, up to its .endl. */
-static int expand_file(nl_ctx *ctx, nl_file *f, int pos, int section_line, const nl_frame *up)
+/* Expand f from start: the whole file (section_line 0), or a .lib section
+ * opened at section_line, up to its .endl. */
+static int expand_file(nl_ctx *ctx, const nl_file *f, nl_cursor start, int section_line,
+                       const nl_frame *up)
 {
   nl_frame frame;
-  nl_entry e = { 0, 0, 0, NULL, NULL };
+  nl_entry e = { NL_END, { NULL, 0, NULL, 0, 0, 0, 0, 0 }, 0, { NULL, 0, 0 }, NULL, NULL, 0 };
   int rc;
 
   frame.file = f;
   frame.up = up;
   frame.depth = up != NULL ? up->depth + 1 : 0;
-  rc = check_first_line(f->display, &f->lines);
-  if (rc != 0)
-    return rc;
-  for (;;) {
-    rc = next_entry(&f->lines, &pos, &e);
+  rc = 0;
+  while (rc == 0) {
+    rc = next_entry(&start, &e);
     if (rc != 0)
-      goto done;
-    if (e.kind == NL_END)
       break;
+    if (e.kind == NL_END) {
+      if (section_line > 0)
+        rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: .lib section without .endl", f->display,
+                              section_line);
+      break;
+    }
     if (section_line > 0 && is_endl(&e))
-      goto done;
+      break;
     rc = process_entry(ctx, &frame, &e);
     entry_clear(&e);
-    if (rc != 0)
-      goto done;
   }
-  if (section_line > 0)
-    rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: .lib section without .endl", f->display,
-                          section_line);
-done:
   entry_clear(&e);
   return rc;
 }
@@ -1466,7 +1563,7 @@ static int ctx_load(nl_ctx *ctx, const char *path, const ampsim_netlist_policy *
 {
   const ampsim_netlist_policy defaults = AMPSIM_NETLIST_POLICY_INIT;
   nl_file *top = NULL;
-  char *top_dir = NULL;
+  nl_cursor start;
   size_t i;
   int rc;
 
@@ -1478,14 +1575,8 @@ static int ctx_load(nl_ctx *ctx, const char *path, const ampsim_netlist_policy *
     ctx->max_depth = NL_DEPTH_CAP;
 
   rc = get_file(ctx, path, path, &top);
-  if (rc != 0)
-    goto done;
-  top_dir = strdup(top->dir);
-  if (top_dir == NULL) {
-    rc = nomem();
-    goto done;
-  }
-  rc = add_allowed(ctx, top_dir);
+  if (rc == 0)
+    rc = add_allowed(ctx, top->dir);
   for (i = 0; rc == 0 && policy->allowed_dirs != NULL && i < policy->n_allowed_dirs; i++)
     if (policy->allowed_dirs[i] != NULL)
       rc = add_allowed(ctx, policy->allowed_dirs[i]);
@@ -1493,14 +1584,14 @@ static int ctx_load(nl_ctx *ctx, const char *path, const ampsim_netlist_policy *
     rc = add_allowed(ctx, extra_dir);
   if (rc == 0)
     rc = buf_add(&ctx->out, "", 0);
-  if (rc == 0)
-    rc = expand_file(ctx, top, 0, 0, NULL);
+  if (rc == 0) {
+    cursor_init(&start, top->text);
+    rc = expand_file(ctx, top, start, 0, NULL);
+  }
   /* The expanded text must pass the check on its own: a second, independent
    * look that catches a line put together wrongly above. */
   if (rc == 0)
     rc = ampsim_netlist_scan(ctx->out.p, path);
-done:
-  free(top_dir);
   return rc;
 }
 
@@ -1568,23 +1659,25 @@ static void parse_subckt_header(const char *text, ampsim_subckt_info *info, cons
 static int find_subckt(ampsim_subckt_info *out, const char *text, const char *origin,
                        const char *name, char **written)
 {
-  nl_lines lines = { NULL, 0 };
-  nl_entry e = { 0, 0, 0, NULL, NULL };
+  nl_entry e = { NL_END, { NULL, 0, NULL, 0, 0, 0, 0, 0 }, 0, { NULL, 0, 0 }, NULL, NULL, 0 };
   nl_buf defined = { NULL, 0, 0 };
+  nl_cursor c;
   char *copy = NULL;
-  int pos = 0, depth = 0, count = 0, found = 0, rc;
+  int depth = 0, count = 0, found = 0, rc;
 
   if (written != NULL)
     *written = NULL;
   copy = copy_without_cr(text, strlen(text));
   if (copy == NULL)
     return nomem();
-  rc = split_lines(&lines, copy, origin);
-  if (rc == 0)
-    rc = buf_add(&defined, "", 0);
+  cursor_init(&c, copy);
+  rc = buf_add(&defined, "", 0);
   while (rc == 0 && !found) {
-    size_t kw;
-    rc = next_entry(&lines, &pos, &e);
+    ampsim_subckt_info info;
+    const char *sub_name;
+    size_t kw, sub_len;
+
+    rc = next_entry(&c, &e);
     if (rc != 0 || e.kind == NL_END)
       break;
     if (e.kind != NL_STMT || e.text[0] != '.') {
@@ -1592,40 +1685,32 @@ static int find_subckt(ampsim_subckt_info *out, const char *text, const char *or
       continue;
     }
     kw = dot_keyword_len(e.text);
-    if (keyword_is(e.text, kw, ".ends") && depth > 0) {
+    if (keyword_is(e.text, kw, ".ends") && depth > 0)
       depth--;
-    } else if (keyword_is(e.text, kw, ".subckt")) {
-      ampsim_subckt_info info;
-      const char *sub_name;
-      size_t sub_len;
-      /* Nested definitions are local to their parent: only top-level ones
-       * can be instantiated by the bench. */
+    /* Nested definitions are local to their parent: only top-level ones can
+     * be instantiated by the bench. */
+    if (keyword_is(e.text, kw, ".subckt"))
       depth++;
-      if (depth == 1) {
-        memset(&info, 0, sizeof info);
-        parse_subckt_header(e.text, &info, &sub_name, &sub_len);
-        info.line = e.first + 1;
-        if (strlen(name) == sub_len && strncasecmp(name, sub_name, sub_len) == 0) {
-          found = 1;
-          *out = info;
-          if (written != NULL) {
-            *written = malloc(sub_len + 1);
-            if (*written == NULL) {
-              rc = nomem();
-            } else {
-              memcpy(*written, sub_name, sub_len);
-              (*written)[sub_len] = '\0';
-            }
-          }
-        } else {
-          if (count < NL_LIST_MAX)
-            rc = buf_str(&defined, count > 0 ? ", " : "");
-          if (rc == 0 && count < NL_LIST_MAX)
-            rc = buf_add(&defined, sub_name, sub_len);
-          if (rc == 0 && count == NL_LIST_MAX)
-            rc = buf_str(&defined, ", ...");
-          count++;
+    if (keyword_is(e.text, kw, ".subckt") && depth == 1) {
+      memset(&info, 0, sizeof info);
+      parse_subckt_header(e.text, &info, &sub_name, &sub_len);
+      info.line = e.first.line;
+      if (strlen(name) == sub_len && strncasecmp(name, sub_name, sub_len) == 0) {
+        found = 1;
+        *out = info;
+        if (written != NULL) {
+          *written = copy_span(sub_name, sub_len);
+          if (*written == NULL)
+            rc = nomem();
         }
+      } else {
+        if (count > 0 && count < NL_LIST_MAX)
+          rc = buf_str(&defined, ", ");
+        if (rc == 0 && count < NL_LIST_MAX)
+          rc = buf_add(&defined, sub_name, sub_len);
+        if (rc == 0 && count == NL_LIST_MAX)
+          rc = buf_str(&defined, ", ...");
+        count++;
       }
     }
     entry_clear(&e);
@@ -1639,7 +1724,6 @@ static int find_subckt(ampsim_subckt_info *out, const char *text, const char *or
                             defined.p);
   }
   entry_clear(&e);
-  lines_free(&lines);
   free(defined.p);
   free(copy);
   return rc;
@@ -1696,18 +1780,17 @@ static int list_bundled(const char *dir, nl_buf *list)
     len = strlen(de->d_name);
     if (de->d_name[0] == '.' || len <= 4 || strcmp(de->d_name + len - 4, ".cir") != 0)
       continue;
-    name = malloc(len - 3);
     grown = realloc(names, (n + 1) * sizeof *grown);
-    if (name == NULL || grown == NULL) {
-      free(name);
-      if (grown != NULL)
-        names = grown;
+    if (grown == NULL) {
       rc = nomem();
       goto done;
     }
     names = grown;
-    memcpy(name, de->d_name, len - 4);
-    name[len - 4] = '\0';
+    name = copy_span(de->d_name, len - 4);
+    if (name == NULL) {
+      rc = nomem();
+      goto done;
+    }
     names[n++] = name;
   }
   qsort(names, n, sizeof *names, compare_names);
@@ -1742,55 +1825,86 @@ void ampsim_stage_free(ampsim_stage *stage)
   free(stage);
 }
 
-/* Split spec into the file and the subcircuit. FILE:SUBCKT when the part
- * before the last ':' is an existing file or looks like a netlist's name;
- * otherwise a bundled stage NAME (bundled set). */
-static int parse_spec(const char *spec, char **file, char **subckt, int *bundled)
+/* Split spec into the file and the subcircuit: FILE:SUBCKT when the part
+ * before the last ':' is an existing file or looks like a netlist's name.
+ * Otherwise *file stays NULL: a bundled stage. */
+static int parse_spec(const char *spec, char **file, char **subckt)
 {
+  static const char *const exts[] = { ".cir", ".sp", ".lib", ".net", ".spice", ".inc" };
   const char *colon = strrchr(spec, ':');
   struct stat st;
-  size_t n;
-  int i;
+  size_t i;
+  int is_file = 0;
 
   *file = NULL;
   *subckt = NULL;
-  *bundled = 0;
-  if (colon != NULL) {
-    static const char *const exts[] = { ".cir", ".sp", ".lib", ".net", ".spice", ".inc" };
-    int is_file = 0;
-    n = (size_t)(colon - spec);
-    *file = malloc(n + 1);
-    if (*file == NULL)
-      return nomem();
-    memcpy(*file, spec, n);
-    (*file)[n] = '\0';
-    if (n > 0 && stat(*file, &st) == 0 && !S_ISDIR(st.st_mode))
+  if (colon == NULL)
+    return 0;
+  *file = copy_span(spec, (size_t)(colon - spec));
+  if (*file == NULL)
+    return nomem();
+  if ((*file)[0] != '\0' && stat(*file, &st) == 0 && !S_ISDIR(st.st_mode))
+    is_file = 1;
+  for (i = 0; !is_file && i < sizeof exts / sizeof exts[0]; i++)
+    if (ends_with_ci(*file, exts[i]))
       is_file = 1;
-    for (i = 0; !is_file && i < (int)(sizeof exts / sizeof exts[0]); i++)
-      if (ends_with_ci(*file, exts[i]))
-        is_file = 1;
-    if (is_file) {
-      if (colon[1] == '\0')
-        return ampsim_error_set(AMPSIM_EINVAL, "stage '%s': no subcircuit name after ':'", spec);
-      *subckt = strdup(colon + 1);
-      return *subckt == NULL ? nomem() : 0;
-    }
+  if (!is_file) {
     free(*file);
     *file = NULL;
+    return 0;
   }
-  *bundled = 1;
-  return 0;
+  if (colon[1] == '\0')
+    return ampsim_error_set(AMPSIM_EINVAL, "stage '%s': no subcircuit name after ':'", spec);
+  *subckt = strdup(colon + 1);
+  return *subckt == NULL ? nomem() : 0;
+}
+
+/* file and subckt of the bundled stage spec in dir, or an "unknown stage"
+ * error listing the bundled ones. */
+static int bundled_stage(const char *spec, const char *dir, char **file, char **subckt)
+{
+  nl_buf list = { NULL, 0, 0 };
+  struct stat st;
+  size_t size, i;
+  int rc;
+
+  /* A bundled name is a plain word: no path tricks through it. */
+  if (strchr(spec, '/') == NULL && spec[0] != '.') {
+    size = strlen(dir) + strlen(spec) + 6;
+    *file = malloc(size);
+    if (*file == NULL)
+      return nomem();
+    snprintf(*file, size, "%s/%s.cir", dir, spec);
+    if (stat(*file, &st) == 0 && S_ISREG(st.st_mode)) {
+      *subckt = strdup(spec);
+      if (*subckt == NULL)
+        return nomem();
+      for (i = 0; (*subckt)[i] != '\0'; i++)
+        if ((*subckt)[i] == '-')
+          (*subckt)[i] = '_';
+      return 0;
+    }
+  }
+  rc = list_bundled(dir, &list);
+  if (rc == 0)
+    rc = ampsim_error_set(AMPSIM_ENOTFOUND,
+                          "unknown stage '%s': not a FILE.cir:SUBCKT and not a bundled stage "
+                          "(bundled: %s)",
+                          spec, list.p);
+  free(list.p);
+  return rc;
 }
 
 int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist_policy *policy)
 {
   nl_ctx ctx;
-  nl_buf list = { NULL, 0, 0 };
+  nl_buf pins = { NULL, 0, 0 };
   ampsim_subckt_info info;
   ampsim_stage *stage = NULL;
   char *file = NULL, *subckt = NULL, *written = NULL;
   const char *dir = NULL;
-  int bundled = 0, rc, i;
+  size_t i;
+  int rc;
 
   memset(&ctx, 0, sizeof ctx);
   if (out == NULL || spec == NULL)
@@ -1798,63 +1912,46 @@ int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist
   *out = NULL;
   if (spec[0] == '\0')
     return ampsim_error_set(AMPSIM_EINVAL, "empty stage name");
-  rc = parse_spec(spec, &file, &subckt, &bundled);
-  if (rc != 0)
-    goto done;
-
-  if (bundled) {
-    struct stat st;
-    size_t n = strlen(spec);
+  rc = parse_spec(spec, &file, &subckt);
+  if (rc == 0 && file == NULL) {
+    /* Bundled stages may include from the netlist folder, like the files
+     * next to them. */
     dir = ampsim_netlist_dir();
-    /* A bundled name is a plain word: no path tricks through it. */
-    if (strchr(spec, '/') == NULL && spec[0] != '.') {
-      size_t size = strlen(dir) + n + 6;
-      file = malloc(size);
-      subckt = strdup(spec);
-      if (file == NULL || subckt == NULL) {
-        rc = nomem();
-        goto done;
-      }
-      snprintf(file, size, "%s/%s.cir", dir, spec);
-      for (i = 0; subckt[i] != '\0'; i++)
-        if (subckt[i] == '-')
-          subckt[i] = '_';
-    }
-    if (file == NULL || stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
-      rc = list_bundled(dir, &list);
-      if (rc == 0)
-        rc = ampsim_error_set(AMPSIM_ENOTFOUND,
-                              "unknown stage '%s': not a FILE.cir:SUBCKT and not a bundled stage "
-                              "(bundled: %s)",
-                              spec, list.p);
-      goto done;
-    }
+    rc = bundled_stage(spec, dir, &file, &subckt);
   }
+  if (rc == 0)
+    rc = ctx_load(&ctx, file, policy, dir);
+  if (rc == 0)
+    rc = find_subckt(&info, ctx.out.p, file, subckt, &written);
+  if (rc != 0)
+    goto done;
 
-  ctx.want_map = 1;
-  rc = ctx_load(&ctx, file, policy, dir);
-  if (rc != 0)
-    goto done;
-  rc = find_subckt(&info, ctx.out.p, file, subckt, &written);
-  if (rc != 0)
-    goto done;
   if (info.n_pins != 5) {
-    const nl_origin *o = &ctx.map[info.line - 1];
-    rc = buf_add(&list, "", 0);
-    for (i = 0; rc == 0 && i < info.n_pins && i < 16; i++) {
+    const char *where = file;
+    int line = info.line;
+    /* Point into the file that defines it, which may be an include. */
+    for (i = 0; i < ctx.n_origins; i++) {
+      if (ctx.origins[i].out_line == info.line) {
+        where = ctx.files[ctx.origins[i].file]->display;
+        line = ctx.origins[i].line;
+        break;
+      }
+    }
+    rc = buf_add(&pins, "", 0);
+    for (i = 0; rc == 0 && i < (size_t)info.n_pins && i < 16; i++) {
       if (i > 0)
-        rc = buf_str(&list, " ");
+        rc = buf_str(&pins, " ");
       if (rc == 0)
-        rc = buf_str(&list, info.pins[i]);
+        rc = buf_str(&pins, info.pins[i]);
     }
     if (rc == 0 && info.n_pins > 16)
-      rc = buf_str(&list, " ...");
+      rc = buf_str(&pins, " ...");
     if (rc == 0)
       rc = ampsim_error_set(AMPSIM_EINVAL,
                             "%s:%d: subcircuit '%s' has %d pin%s (%s); a stage needs 5: in out vp "
                             "vn gnd",
-                            ctx.files[o->file]->display, o->line, written, info.n_pins,
-                            info.n_pins == 1 ? "" : "s", list.p);
+                            where, line, written, info.n_pins, info.n_pins == 1 ? "" : "s",
+                            pins.p);
     goto done;
   }
 
@@ -1879,7 +1976,7 @@ int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist
 done:
   ampsim_stage_free(stage);
   ctx_free(&ctx);
-  free(list.p);
+  free(pins.p);
   free(file);
   free(subckt);
   free(written);

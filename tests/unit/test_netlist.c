@@ -198,7 +198,7 @@ static void lib_missing_section(void **state)
 
   rc = ampsim_netlist_load(&text, FX("lib/missing_section.cir"), NULL);
   snprintf(expected, sizeof expected,
-           "%s:2: .lib section 'ss' not found in %s/lib/vendor.lib (sections: common, tt, ff)",
+           "%s:2: .lib section 'ss' not found in %s/lib/vendor.lib (sections: common, ff, tt)",
            FX("lib/missing_section.cir"), fixture_dir());
   expect_error(rc, AMPSIM_ENOTFOUND, expected);
   assert_null(text);
@@ -254,6 +254,7 @@ static void continuation_joined(void **state)
                             ".subckt cont in out vp vn gnd\n"
                             "R1 in out 1k tc1=0\n"
                             "* a comment between the lines\n"
+                            "; another kind of comment between them\n"
                             ".ends\n");
   free(text);
 }
@@ -474,6 +475,64 @@ static void too_large_refused(void **state)
   snprintf(expected, sizeof expected, "%s: too large (%lld bytes; the limit is 64)",
            FX("stages.cir"), (long long)st.st_size);
   expect_error(rc, AMPSIM_EDENIED, expected);
+}
+
+/* Repeated includes are bounded by max_bytes: by the text they produce, and
+ * by the input they make the reader go through (lines that produce nothing,
+ * like .end, included again and again). */
+static void expansion_limits(void **state)
+{
+  ampsim_netlist_policy policy = AMPSIM_NETLIST_POLICY_INIT;
+  scratch s;
+  char expected[4096], many[2048];
+  const char *top;
+  char *text = NULL;
+  size_t i, used = 0, begin, body, end;
+  int rc, line = 0;
+  (void)state;
+
+  scratch_open(&s);
+  policy.max_bytes = 1000;
+
+  /* 40 includes of an 11-byte file (720 + 11 bytes read): the output, with
+   * its begin/end comment lines, outgrows the limit first. Find where. */
+  scratch_text(&s, "part.cir", ".param p=1\n");
+  many[0] = '\0';
+  for (i = 0; i < 40; i++)
+    strcat(many, ".include part.cir\n");
+  top = scratch_text(&s, "many.cir", many);
+  begin = strlen("* begin include ") + strlen(s.dir) + strlen("/part.cir\n");
+  body = strlen(".param p=1\n");
+  end = strlen("* end include ") + strlen(s.dir) + strlen("/part.cir\n");
+  for (i = 1; line == 0; i++) {
+    /* The limit must fall on a comment line of many.cir, not on part.cir's. */
+    assert_false(used + begin <= 1000 && used + begin + body > 1000);
+    if (used + begin + body + end > 1000)
+      line = (int)i;
+    used += begin + body + end;
+  }
+  rc = ampsim_netlist_load(&text, top, &policy);
+  snprintf(expected, sizeof expected,
+           "%s:%d: the expanded netlist would exceed 1000 bytes (includes too large or repeated "
+           "too often)",
+           top, line);
+  expect_error(rc, AMPSIM_EDENIED, expected);
+
+  /* 100 ".end" lines (500 bytes) produce no output: the second include
+   * goes past 1000 bytes of input at line 95 (14 + 500 + 14 + 5 * 95). */
+  many[0] = '\0';
+  for (i = 0; i < 100; i++)
+    strcat(many, ".end\n");
+  scratch_text(&s, "ends.cir", many);
+  top = scratch_text(&s, "ends_top.cir", ".inc ends.cir\n.inc ends.cir\n.inc ends.cir\n");
+  rc = ampsim_netlist_load(&text, top, &policy);
+  snprintf(expected, sizeof expected,
+           "%s/ends.cir:95: expanding the netlist would process more than 1000 bytes (includes "
+           "too large or repeated too often)",
+           s.dir);
+  expect_error(rc, AMPSIM_EDENIED, expected);
+  assert_null(text);
+  scratch_close(&s);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -772,6 +831,7 @@ static void invalid_utf8_refused(void **state)
   } cases[] = {
     { "* ok \xC2\xB5V\n* bad \xFF here\n", 2, "0xFF" },
     { "* overlong \xC0\xAF\n", 1, "0xC0" },
+    { "* a\n* overlong \xE0\x80\xAF\n", 2, "0xE0" },
     { "* a\n* b\n* surrogate \xED\xA0\x80\n", 3, "0xED" },
     { "* truncated at the end \xE2\x82", 1, "0xE2" },
   };
@@ -994,6 +1054,7 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test(include_prefix_is_not_folder),
   cmocka_unit_test(include_loop_depth),
   cmocka_unit_test(too_large_refused),
+  cmocka_unit_test(expansion_limits),
   cmocka_unit_test(control_refused),
   cmocka_unit_test(control_variants_refused),
   cmocka_unit_test(refused_dot_commands),
