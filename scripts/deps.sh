@@ -12,6 +12,7 @@ packages=(
   libjansson-dev
   libxml2-dev libxml2-utils
   libcmocka-dev
+  libcairo2-dev
 )
 if [ "${AMPSIM_DEPS_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206
