@@ -324,6 +324,9 @@ static void log_reset(ampsim_engine *engine)
     engine->log[0] = '\0';
 }
 
+/* A line that explains a failure without being one (classify_line). */
+#define LINE_CONTEXT 1
+
 /* Does the line start with (or contain, for the convergence phrases) a
  * marker of failure? Warnings and notes are not failures. */
 static int classify_line(const char *line, size_t len)
@@ -337,6 +340,11 @@ static int classify_line(const char *line, size_t len)
     len = sizeof buffer - 1;
   memcpy(buffer, line, len);
   buffer[len] = '\0';
+  /* Lines that explain an error printed elsewhere ("warning, can't find
+   * model 'x'" before "Error on line"): context, not failures. */
+  static const char *const context[] = {"can't find model", "could not find a valid",
+                                        "unknown subckt", "unknown parameter",
+                                        "no such vector"};
   for (size_t i = 0; i < sizeof converge / sizeof converge[0]; i++)
     if (strstr(buffer, converge[i]) != NULL && strstr(buffer, "Warning") == NULL)
       return AMPSIM_ECONVERGE;
@@ -344,6 +352,9 @@ static int classify_line(const char *line, size_t len)
       strstr(buffer, " Error:") != NULL || strstr(buffer, "aborted") != NULL ||
       strstr(buffer, "Fatal") != NULL || strstr(buffer, "fatal error") != NULL)
     return AMPSIM_ESIM;
+  for (size_t i = 0; i < sizeof context / sizeof context[0]; i++)
+    if (strstr(buffer, context[i]) != NULL)
+      return LINE_CONTEXT;
   return 0;
 }
 
@@ -367,7 +378,7 @@ static int check_log(ampsim_engine *engine, const char *what)
     }
     follow_up = continues;
     if (kind != 0) {
-      if (worst == 0 || kind == AMPSIM_ECONVERGE)
+      if (kind != LINE_CONTEXT && (worst == 0 || kind == AMPSIM_ECONVERGE))
         worst = kind;
       if (quoted_len + len + 3 < sizeof quoted) {
         if (quoted_len > 0) {

@@ -410,8 +410,14 @@ static int small_signal_gain(double *gain, ampsim_engine *engine, const task *t,
 
 /* Simulate `settle + periods` periods of a tone of source amplitude
  * vin_peak and analyse the last `periods` across the left load. */
-static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, double f_hz,
-                double vin_peak, double tmax, int settle, int periods)
+/* Which tone bench the engine holds, so that a new level only needs
+ * `alter` of the source instead of parsing the circuit again. */
+typedef struct tone_bench {
+  double freq_hz; /* 0: none loaded */
+} tone_bench;
+
+static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_bench *bench,
+                double f_hz, double vin_peak, double tmax, int settle, int periods)
 {
   ampsim_bench_nodes nodes;
   ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
@@ -426,7 +432,17 @@ static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, doubl
   drive.sine_peak_v = vin_peak;
   drive.sine_hz = f_hz;
   drive.ac_left = 0.0;
-  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  if (bench->freq_hz == f_hz) {
+    /* Same circuit, new level: the BTL - half follows through its
+     * inverting E-source. */
+    snprintf(analysis, sizeof analysis, "alter vsrc_l sin = [ 0 %.17g %.17g ]", vin_peak, f_hz);
+    rc = ampsim_engine_command(engine, analysis);
+  } else {
+    bench->freq_hz = 0.0;
+    rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+    if (rc == 0)
+      bench->freq_hz = f_hz;
+  }
   if (rc != 0)
     return rc;
   /* Points are kept from a few steps before tstart, so that the resampler
@@ -491,6 +507,7 @@ static int task_thd(task_result *r, const task *t, ampsim_engine *engine)
   ampsim_harmonics *now = NULL, *before = NULL, *swap;
   double f = t->freq_hz, gain = 0.0, vin, tmax = initial_tmax(t->freq_hz);
   int rc, halvings = 0;
+  tone_bench bench = {0.0};
 
   now = malloc(sizeof *now);
   before = malloc(sizeof *before);
@@ -505,7 +522,7 @@ static int task_thd(task_result *r, const task *t, ampsim_engine *engine)
    * measured fundamental until it is within 0.1 % of the requested vout. */
   vin = t->vout_rms * M_SQRT2 / gain;
   for (int i = 0; i < 5; i++) {
-    rc = tone(now, engine, t, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
+    rc = tone(now, engine, t, &bench, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
     if (rc != 0)
       goto done;
     if (fabs(now->v1_rms / t->vout_rms - 1.0) < LEVEL_RELATIVE_TOLERANCE)
@@ -520,7 +537,7 @@ static int task_thd(task_result *r, const task *t, ampsim_engine *engine)
     now = swap;
     tmax /= 2.0;
     halvings++;
-    rc = tone(now, engine, t, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
+    rc = tone(now, engine, t, &bench, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
     if (rc != 0)
       goto done;
     if (fabs(now->thd_db - before->thd_db) < t->options->thd_tolerance_db ||
@@ -561,12 +578,12 @@ typedef struct level_point {
   double vin, thd, v1;
 } level_point;
 
-static int power_eval(level_point *out, ampsim_engine *engine, const task *t, double vin,
-                      ampsim_harmonics *h)
+static int power_eval(level_point *out, ampsim_engine *engine, const task *t,
+                      tone_bench *bench, double vin, ampsim_harmonics *h)
 {
   /* One period after two of settling is enough for a THD of 0.1 % and up;
    * the step is the same fixed T/1000. */
-  int rc = tone(h, engine, t, POWER_HZ, vin, initial_tmax(POWER_HZ), 2, 1);
+  int rc = tone(h, engine, t, bench, POWER_HZ, vin, initial_tmax(POWER_HZ), 2, 1);
   if (rc != 0)
     return rc;
   out->vin = vin;
@@ -576,33 +593,52 @@ static int power_eval(level_point *out, ampsim_engine *engine, const task *t, do
 }
 
 /* Within a bracket lo (THD below target) .. hi (above), find the output level
- * where THD equals target by interpolation in log-log coordinates. */
-static int power_refine(double *vout, ampsim_engine *engine, const task *t, level_point lo,
-                        level_point hi, double target, ampsim_harmonics *h)
+ * where THD equals target: false position on log THD against log vin with
+ * the Illinois modification (plain false position stalls when one end never
+ * moves, which is the rule near clipping). Stops when THD is within 0.2 % of
+ * the target or the bracket is 0.2 % wide; the level is then interpolated
+ * between the bracket's measured ends. */
+static int power_refine(double *vout, ampsim_engine *engine, const task *t, tone_bench *bench,
+                        level_point lo, level_point hi, double target, ampsim_harmonics *h)
 {
-  for (int i = 0; i < 16 && hi.vin / lo.vin - 1.0 > 1e-3; i++) {
+  const double tolerance = log(1.002);
+  double xlo = log(lo.vin), xhi = log(hi.vin);
+  double flo = log(lo.thd / target), fhi = log(hi.thd / target);
+  int side = 0;
+
+  for (int i = 0; i < 24 && xhi - xlo > tolerance; i++) {
     level_point mid;
-    double x = (log(target) - log(lo.thd)) / (log(hi.thd) - log(lo.thd));
-    double vin;
+    double x = (xlo * fhi - xhi * flo) / (fhi - flo), f;
     int rc;
-    if (!(x > 0.05 && x < 0.95))
-      x = x <= 0.05 ? 0.05 : (x >= 0.95 ? 0.95 : 0.5);
-    vin = exp(log(lo.vin) + x * (log(hi.vin) - log(lo.vin)));
-    rc = power_eval(&mid, engine, t, vin, h);
+    if (!(x > xlo && x < xhi))
+      x = 0.5 * (xlo + xhi);
+    rc = power_eval(&mid, engine, t, bench, exp(x), h);
     if (rc != 0)
       return rc;
-    if (mid.thd < target)
-      lo = mid;
-    else
-      hi = mid;
-    if (fabs(mid.thd / target - 1.0) < 1e-3) {
+    f = log(mid.thd / target);
+    if (fabs(f) < tolerance) {
       *vout = mid.v1;
       return 0;
     }
+    if (f < 0.0) {
+      lo = mid;
+      xlo = x;
+      flo = f;
+      if (side == -1)
+        fhi /= 2.0;
+      side = -1;
+    } else {
+      hi = mid;
+      xhi = x;
+      fhi = f;
+      if (side == 1)
+        flo /= 2.0;
+      side = 1;
+    }
   }
   {
-    double x = (log(target) - log(lo.thd)) / (log(hi.thd) - log(lo.thd));
-    *vout = exp(log(lo.v1) + x * (log(hi.v1) - log(lo.v1)));
+    double a = log(target / lo.thd) / log(hi.thd / lo.thd);
+    *vout = exp(log(lo.v1) + a * (log(hi.v1) - log(lo.v1)));
   }
   return 0;
 }
@@ -611,7 +647,8 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
 {
   const ampsim_bench_options *b = &t->options->bench;
   double cap = (b->topology == AMPSIM_TOPOLOGY_BTL ? 2.0 : 1.0) * b->supply_v / M_SQRT2;
-  double gain = 0.0, step = pow(10.0, 2.0 / 20.0);
+  double gain = 0.0, step = pow(10.0, 3.0 / 20.0);
+  tone_bench bench = {0.0};
   level_point points[64];
   int n = 0, rc;
   ampsim_harmonics *h = malloc(sizeof *h);
@@ -642,18 +679,18 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
 
   /* Start 26 dB below the rail-limited level. If THD is already above the
    * lower target there (a stage that clips early), walk down in 6 dB steps
-   * until it is below; then walk up in 2 dB steps until THD passes 1 % or
+   * until it is below; then walk up in 3 dB steps until THD passes 1 % or
    * the level reaches the rails. points[] stays ordered by level. */
   {
     double v = cap * pow(10.0, -26.0 / 20.0), down = pow(10.0, 6.0 / 20.0);
-    rc = power_eval(&points[0], engine, t, v * M_SQRT2 / gain, h);
+    rc = power_eval(&points[0], engine, t, &bench, v * M_SQRT2 / gain, h);
     if (rc != 0)
       goto done;
     n = 1;
     while (points[0].thd >= targets[1] && v > cap * 1e-4 && n < 32) {
       v /= down;
       memmove(&points[1], &points[0], (size_t)n * sizeof points[0]);
-      rc = power_eval(&points[0], engine, t, v * M_SQRT2 / gain, h);
+      rc = power_eval(&points[0], engine, t, &bench, v * M_SQRT2 / gain, h);
       if (rc != 0)
         goto done;
       n++;
@@ -661,7 +698,7 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
     v = points[n - 1].vin * gain / M_SQRT2;
     while (points[n - 1].thd < targets[0] && v < cap && n < 64) {
       v = v * step < cap ? v * step : cap;
-      rc = power_eval(&points[n], engine, t, v * M_SQRT2 / gain, h);
+      rc = power_eval(&points[n], engine, t, &bench, v * M_SQRT2 / gain, h);
       if (rc != 0)
         goto done;
       n++;
@@ -688,7 +725,7 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
                100.0 * points[0].thd, points[0].v1);
       continue;
     }
-    rc = power_refine(outs[k], engine, t, points[above - 1], points[above], targets[k], h);
+    rc = power_refine(outs[k], engine, t, &bench, points[above - 1], points[above], targets[k], h);
     if (rc != 0)
       goto done;
   }

@@ -2,6 +2,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -62,6 +63,17 @@ static void child_main(int fd, runner_task_fn fn, const void *task, size_t resul
   ampsim_engine *engine = NULL;
   int rc;
 
+  /* The library never prints: ngspice's own assertions and anything it
+   * writes past its callbacks go nowhere instead of onto the user's
+   * terminal. What went wrong travels back in the header. */
+  {
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (devnull >= 0) {
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+      close(devnull);
+    }
+  }
   memset(&header, 0, sizeof header);
   if (result == NULL) {
     rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");

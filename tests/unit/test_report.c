@@ -311,9 +311,10 @@ static void json_contract_keys_and_values(void **state)
 static void json_key_order_is_fixed(void **state)
 {
   static const char *const top_keys[] = {
-    "ampsim_version", "stage", "ngspice_version", "topology", "load_ohms",
+    "ampsim_version", "stage", "ngspice_version", "topology", "load_ohms", "load",
+    "stage_params",
     "ground_ohms", "supply_v", "supply_ohms", "gain_db", "dc_offset_mv",
-    "thd", "noise", "zout", "crosstalk", "crosstalk_floor_db", "power",
+    "thd", "noise", "zout", "response_deviation_db", "crosstalk", "crosstalk_floor_db", "power",
     "elapsed_s",
   };
   ampsim_measurement *m = sample_measurement();
