@@ -8,7 +8,7 @@ MEASURE_OPTIONS=("${BENCH_OPTIONS[@]}" --freq --vout --json -j --jobs --timeout 
 NETLIST_OPTIONS=("${BENCH_OPTIONS[@]}" --kind --freq --vin --help)
 
 # mentions FILE WORD...: every WORD appears in FILE (as a whole option).
-# shellcheck disable=SC2317  # called through check
+# shellcheck disable=SC2317  # called through verify
 mentions() {
   local file=$1 word
   shift
