@@ -79,13 +79,23 @@ typedef struct ampsim_stage {
 /*
  * Resolve a --stage argument: "FILE.cir:SUBCKT" (a user file; the part after
  * the last ':' is the subcircuit) or the name of a bundled stage, which is the
- * file NAME.cir in the netlist folder (ampsim_netlist_dir()) defining the
- * subcircuit NAME with '-' replaced by '_' (opamp-buffer -> opamp_buffer).
+ * file stages/NAME.cir in the netlist folder (ampsim_netlist_dir()) defining
+ * the subcircuit NAME with '-' replaced by '_' (opamp-buffer -> opamp_buffer).
+ * Every part may .include files of ampsim's netlist folder, besides its own
+ * folder and the policy's.
  * The subcircuit must have exactly 5 pins (in out vp vn gnd).
  * Returns 0 and a new stage in *out, or an error with a message.
  */
 int ampsim_stage_open(ampsim_stage **out, const char *spec,
                       const ampsim_netlist_policy *policy);
+
+/*
+ * Resolve a headphone load the same way: "FILE.cir:SUBCKT" or a bundled load
+ * (netlists/loads/NAME.cir), a subcircuit with exactly 2 pins (hot ret).
+ * The result is freed with ampsim_stage_free().
+ */
+int ampsim_load_open(ampsim_stage **out, const char *spec,
+                     const ampsim_netlist_policy *policy);
 
 /* Free a stage; NULL is a no-op. */
 void ampsim_stage_free(ampsim_stage *stage);

@@ -1825,10 +1825,21 @@ void ampsim_stage_free(ampsim_stage *stage)
   free(stage);
 }
 
+/* What kind of part a spec names: where bundled ones live, their pins. */
+typedef struct part_kind {
+  const char *what;      /* "stage", "load" */
+  const char *folder;    /* under ampsim_netlist_dir() */
+  int n_pins;
+  const char *pin_names; /* "in out vp vn gnd" */
+} part_kind;
+
+static const part_kind stage_kind = { "stage", "stages", 5, "in out vp vn gnd" };
+static const part_kind load_kind = { "load", "loads", 2, "hot ret" };
+
 /* Split spec into the file and the subcircuit: FILE:SUBCKT when the part
  * before the last ':' is an existing file or looks like a netlist's name.
  * Otherwise *file stays NULL: a bundled stage. */
-static int parse_spec(const char *spec, char **file, char **subckt)
+static int parse_spec(const char *spec, const part_kind *kind, char **file, char **subckt)
 {
   static const char *const exts[] = { ".cir", ".sp", ".lib", ".net", ".spice", ".inc" };
   const char *colon = strrchr(spec, ':');
@@ -1854,28 +1865,39 @@ static int parse_spec(const char *spec, char **file, char **subckt)
     return 0;
   }
   if (colon[1] == '\0')
-    return ampsim_error_set(AMPSIM_EINVAL, "stage '%s': no subcircuit name after ':'", spec);
+    return ampsim_error_set(AMPSIM_EINVAL, "%s '%s': no subcircuit name after ':'", kind->what,
+                            spec);
   *subckt = strdup(colon + 1);
   return *subckt == NULL ? nomem() : 0;
 }
 
-/* file and subckt of the bundled stage spec in dir, or an "unknown stage"
- * error listing the bundled ones. */
-static int bundled_stage(const char *spec, const char *dir, char **file, char **subckt)
+/* file and subckt of the bundled part spec in dir/kind->folder, or an
+ * "unknown" error listing the bundled ones. */
+static int bundled_part(const char *spec, const char *dir, const part_kind *kind, char **file,
+                        char **subckt)
 {
   nl_buf list = { NULL, 0, 0 };
   struct stat st;
   size_t size, i;
+  char *folder;
   int rc;
 
+  size = strlen(dir) + strlen(kind->folder) + 2;
+  folder = malloc(size);
+  if (folder == NULL)
+    return nomem();
+  snprintf(folder, size, "%s/%s", dir, kind->folder);
   /* A bundled name is a plain word: no path tricks through it. */
   if (strchr(spec, '/') == NULL && spec[0] != '.') {
-    size = strlen(dir) + strlen(spec) + 6;
+    size = strlen(folder) + strlen(spec) + 6;
     *file = malloc(size);
-    if (*file == NULL)
+    if (*file == NULL) {
+      free(folder);
       return nomem();
-    snprintf(*file, size, "%s/%s.cir", dir, spec);
+    }
+    snprintf(*file, size, "%s/%s.cir", folder, spec);
     if (stat(*file, &st) == 0 && S_ISREG(st.st_mode)) {
+      free(folder);
       *subckt = strdup(spec);
       if (*subckt == NULL)
         return nomem();
@@ -1885,17 +1907,20 @@ static int bundled_stage(const char *spec, const char *dir, char **file, char **
       return 0;
     }
   }
-  rc = list_bundled(dir, &list);
+  rc = list_bundled(folder, &list);
   if (rc == 0)
     rc = ampsim_error_set(AMPSIM_ENOTFOUND,
-                          "unknown stage '%s': not a FILE.cir:SUBCKT and not a bundled stage "
+                          "unknown %s '%s': not a FILE.cir:SUBCKT and not a bundled %s "
                           "(bundled: %s)",
-                          spec, list.p);
+                          kind->what, spec, kind->what, list.p);
   free(list.p);
+  free(folder);
   return rc;
 }
 
-int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist_policy *policy)
+/* Open a part of the given kind (see ampsim_stage_open). */
+static int part_open(ampsim_stage **out, const char *spec, const ampsim_netlist_policy *policy,
+                     const part_kind *kind)
 {
   nl_ctx ctx;
   nl_buf pins = { NULL, 0, 0 };
@@ -1911,14 +1936,13 @@ int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist
     return ampsim_error_set(AMPSIM_EINVAL, "ampsim_stage_open: no output or no stage");
   *out = NULL;
   if (spec[0] == '\0')
-    return ampsim_error_set(AMPSIM_EINVAL, "empty stage name");
-  rc = parse_spec(spec, &file, &subckt);
-  if (rc == 0 && file == NULL) {
-    /* Bundled stages may include from the netlist folder, like the files
-     * next to them. */
-    dir = ampsim_netlist_dir();
-    rc = bundled_stage(spec, dir, &file, &subckt);
-  }
+    return ampsim_error_set(AMPSIM_EINVAL, "empty %s name", kind->what);
+  /* Every part may include from ampsim's own netlist folder (op-amp models
+   * and the like), besides its own folder and the policy's. */
+  dir = ampsim_netlist_dir();
+  rc = parse_spec(spec, kind, &file, &subckt);
+  if (rc == 0 && file == NULL)
+    rc = bundled_part(spec, dir, kind, &file, &subckt);
   if (rc == 0)
     rc = ctx_load(&ctx, file, policy, dir);
   if (rc == 0)
@@ -1926,7 +1950,7 @@ int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist
   if (rc != 0)
     goto done;
 
-  if (info.n_pins != 5) {
+  if (info.n_pins != kind->n_pins) {
     const char *where = file;
     int line = info.line;
     /* Point into the file that defines it, which may be an include. */
@@ -1947,11 +1971,9 @@ int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist
     if (rc == 0 && info.n_pins > 16)
       rc = buf_str(&pins, " ...");
     if (rc == 0)
-      rc = ampsim_error_set(AMPSIM_EINVAL,
-                            "%s:%d: subcircuit '%s' has %d pin%s (%s); a stage needs 5: in out vp "
-                            "vn gnd",
+      rc = ampsim_error_set(AMPSIM_EINVAL, "%s:%d: subcircuit '%s' has %d pin%s (%s); a %s needs %d: %s",
                             where, line, written, info.n_pins, info.n_pins == 1 ? "" : "s",
-                            pins.p);
+                            pins.p, kind->what, kind->n_pins, kind->pin_names);
     goto done;
   }
 
@@ -1981,4 +2003,14 @@ done:
   free(subckt);
   free(written);
   return rc;
+}
+
+int ampsim_stage_open(ampsim_stage **out, const char *spec, const ampsim_netlist_policy *policy)
+{
+  return part_open(out, spec, policy, &stage_kind);
+}
+
+int ampsim_load_open(ampsim_stage **out, const char *spec, const ampsim_netlist_policy *policy)
+{
+  return part_open(out, spec, policy, &load_kind);
 }

@@ -2,7 +2,7 @@
 # measure --json - on the bundled stage (a real simulation of every figure):
 # exit 0, nothing on stderr, nothing but one JSON document on stdout, every
 # key of the JSON contract (issue 2) present, and figures with sane values
-# and units. The expected values come from netlists/opamp-buffer.cir's header:
+# and units. The expected values come from netlists/stages/opamp-buffer.cir's header:
 # closed-loop gain 3 (9.54 dB), output offset vos*gain = 0.6 mV, input noise
 # en = 4 nV/rtHz plus Rf||Rg = 667 ohm (3.32 nV/rtHz), white over the audio band.
 CLI_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")/lib" && pwd)

@@ -993,10 +993,30 @@ static void stage_open_bundled(void **state)
   assert_string_equal(ampsim_netlist_dir(), FX("bundled"));
   assert_int_equal(ampsim_stage_open(&stage, "tiny-buffer", NULL), 0);
   assert_string_equal(stage->name, "tiny-buffer");
-  assert_string_equal(stage->path, FX("bundled") "/tiny-buffer.cir");
+  assert_string_equal(stage->path, FX("bundled") "/stages/tiny-buffer.cir");
   assert_string_equal(stage->subckt, "tiny_buffer");
   assert_non_null(strstr(stage->text, "\n.subckt tiny_buffer in out vp vn gnd\n"));
   ampsim_stage_free(stage);
+}
+
+/* Loads resolve like stages but from loads/ and with 2 pins (hot ret). */
+static void load_open_bundled_and_pins(void **state)
+{
+  ampsim_stage *load = NULL;
+  (void)state;
+  assert_int_equal(setenv("AMPSIM_NETLIST_DIR", AMPSIM_TEST_DIR "/../netlists", 1), 0);
+  assert_int_equal(ampsim_load_open(&load, "dynamic300", NULL), 0);
+  assert_string_equal(load->subckt, "dynamic300");
+  ampsim_stage_free(load);
+  load = NULL;
+  assert_int_equal(ampsim_load_open(&load, "opamp-buffer", NULL), AMPSIM_ENOTFOUND);
+  assert_non_null(strstr(ampsim_error_last(), "unknown load 'opamp-buffer'"));
+  assert_non_null(strstr(ampsim_error_last(), "dynamic300"));
+  assert_int_equal(ampsim_load_open(&load, AMPSIM_TEST_DIR "/../netlists/stages/opamp-buffer.cir:opamp_buffer", NULL),
+                   AMPSIM_EINVAL);
+  assert_non_null(strstr(ampsim_error_last(), "a load needs 2: hot ret"));
+  assert_null(load);
+  unsetenv("AMPSIM_NETLIST_DIR");
 }
 
 static void stage_open_unknown_bundled(void **state)
@@ -1077,6 +1097,7 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test(stage_open_refused_file),
   cmocka_unit_test(stage_open_bundled),
   cmocka_unit_test(stage_open_unknown_bundled),
+  cmocka_unit_test(load_open_bundled_and_pins),
   cmocka_unit_test(netlist_dir_fallback),
   cmocka_unit_test(stage_free_null),
 };
