@@ -8,6 +8,9 @@
 #include "ampsim/bench.h"
 #include "ampsim/engine.h"
 #include "ampsim/measure.h"
+#include "ampsim/curves.h"
+#include "ampsim/design.h"
+#include "ampsim/plot.h"
 #include "ampsim/report.h"
 #include "ampsim/fileio.h"
 

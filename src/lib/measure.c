@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ampsim/curves.h"
 #include "ampsim/dsp.h"
 #include "ampsim/engine.h"
 #include "ampsim/error.h"
@@ -81,6 +82,8 @@ typedef struct task_result {
   ampsim_zout_point zout[AMPSIM_MAX_SWEEP];
   /* TASK_NOISE */
   double noise_vrms, noise_vrms_a;
+  size_t n_noise;                       /* the density, for curves */
+  double noise_hz[AMPSIM_MAX_CURVE], noise_density[AMPSIM_MAX_CURVE];
   /* TASK_THD */
   ampsim_thd_point thd;
   double response_dev_max_db, response_dev_min_db;
@@ -357,6 +360,14 @@ static int task_noise(task_result *r, const task *t, ampsim_engine *engine)
   if (rc == 0)
     rc = ampsim_dsp_noise_integrate(&r->noise_vrms, &r->noise_vrms_a, f.re, density.re,
                                     f.length, BAND_LO_HZ, BAND_HI_HZ);
+  for (size_t i = 0; rc == 0 && i < f.length; i++) {
+    if (f.re[i] < BAND_LO_HZ * (1.0 - 1e-9) || f.re[i] > BAND_HI_HZ * (1.0 + 1e-9) ||
+        r->n_noise >= AMPSIM_MAX_CURVE)
+      continue;
+    r->noise_hz[r->n_noise] = f.re[i];
+    r->noise_density[r->n_noise] = density.re[i];
+    r->n_noise++;
+  }
   ampsim_vector_free(&f);
   ampsim_vector_free(&density);
   return rc;
@@ -931,4 +942,256 @@ done:
 void ampsim_measurement_free(ampsim_measurement *measurement)
 {
   free(measurement);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Curves (include/ampsim/curves.h)                                         */
+/* ------------------------------------------------------------------------ */
+
+static const char *const curve_names[AMPSIM_CURVE_COUNT] = {
+    "thd-power", "thd-freq", "zout", "crosstalk", "noise", "spectrum"};
+
+const char *ampsim_curve_kind_name(ampsim_curve_kind kind)
+{
+  return (unsigned)kind < AMPSIM_CURVE_COUNT ? curve_names[kind] : "unknown";
+}
+
+int ampsim_curve_kind_parse(ampsim_curve_kind *out, const char *name)
+{
+  for (int k = 0; k < AMPSIM_CURVE_COUNT; k++) {
+    if (strcmp(name, curve_names[k]) == 0) {
+      *out = (ampsim_curve_kind)k;
+      return 0;
+    }
+  }
+  return ampsim_error_set(AMPSIM_EINVAL,
+                          "unknown curve '%s' (expected thd-power, thd-freq, zout, "
+                          "crosstalk, noise or spectrum)",
+                          name);
+}
+
+static void curve_axes(ampsim_curve *c, const char *xl, const char *xu, int xlog,
+                       const char *yl, const char *yu, int ylog, const char *y2l,
+                       const char *y2u)
+{
+  snprintf(c->x_label, sizeof c->x_label, "%s", xl);
+  snprintf(c->x_unit, sizeof c->x_unit, "%s", xu);
+  snprintf(c->y_label, sizeof c->y_label, "%s", yl);
+  snprintf(c->y_unit, sizeof c->y_unit, "%s", yu);
+  snprintf(c->y2_label, sizeof c->y2_label, "%s", y2l);
+  snprintf(c->y2_unit, sizeof c->y2_unit, "%s", y2u);
+  c->x_log = xlog;
+  c->y_log = ylog;
+}
+
+/* Run tasks[0..n) through the worker pool; results in results[]. */
+static int run_tasks(task *tasks, task_result *results, size_t n,
+                     const ampsim_measure_options *options)
+{
+  const char **labels = calloc(n, sizeof *labels);
+  char (*text)[96] = calloc(n, sizeof *text);
+  runner_options run = {options->jobs, options->task_timeout_s};
+  int rc;
+  if (labels == NULL || text == NULL) {
+    free(labels);
+    free(text);
+    return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++) {
+    switch (tasks[i].kind) {
+    case TASK_THD:
+      snprintf(text[i], sizeof text[i], "THD at %g Hz, %g Vrms", tasks[i].freq_hz,
+               tasks[i].vout_rms);
+      break;
+    case TASK_POWER:
+      snprintf(text[i], sizeof text[i], "maximum output");
+      break;
+    case TASK_NOISE:
+      snprintf(text[i], sizeof text[i], "noise");
+      break;
+    case TASK_ZOUT:
+      snprintf(text[i], sizeof text[i], "output impedance");
+      break;
+    case TASK_AC:
+      snprintf(text[i], sizeof text[i], "crosstalk");
+      break;
+    }
+    labels[i] = text[i];
+  }
+  rc = runner_run(run_task, tasks, sizeof *tasks, results, sizeof *results, n, labels, &run);
+  free(labels);
+  free(text);
+  return rc;
+}
+
+static void task_init(task *t, task_kind kind, double f, double v, const ampsim_stage *stage,
+                      const ampsim_measure_options *options)
+{
+  t->kind = kind;
+  t->freq_hz = f;
+  t->vout_rms = v;
+  t->stage = stage;
+  t->options = options;
+}
+
+/* THD at the levels or frequencies in tasks (already set up). */
+static void curve_from_thd(ampsim_curve *c, const task_result *results, size_t n, bool power,
+                           double conductance)
+{
+  for (size_t i = 0; i < n && c->n < AMPSIM_MAX_CURVE; i++) {
+    const ampsim_thd_point *p = &results[i].thd;
+    c->x[c->n] = power ? p->vout_rms * p->vout_rms * conductance : p->freq_hz;
+    c->y[c->n] = p->thd_pct;
+    c->y2[c->n] = p->thdn_pct;
+    c->n++;
+  }
+}
+
+int ampsim_curve_measure(ampsim_curve *out, const ampsim_stage *stage,
+                         const ampsim_measure_options *options, ampsim_curve_kind kind,
+                         const ampsim_curve_options *co)
+{
+  static const ampsim_curve_options defaults = AMPSIM_CURVE_OPTIONS_INIT;
+  task *tasks = NULL;
+  task_result *results = NULL;
+  size_t n = 0, points;
+  int rc;
+
+  memset(out, 0, sizeof *out);
+  out->kind = kind;
+  if (co == NULL)
+    co = &defaults;
+  rc = ampsim_bench_check(&options->bench);
+  if (rc != 0)
+    return rc;
+  if ((unsigned)kind >= AMPSIM_CURVE_COUNT)
+    return ampsim_error_set(AMPSIM_EINVAL, "unknown curve kind %d", (int)kind);
+  points = co->points;
+  if (points < 2 || points > AMPSIM_MAX_CURVE)
+    return ampsim_error_set(AMPSIM_EINVAL, "a curve needs 2 to %d points", AMPSIM_MAX_CURVE);
+  if (!isfinite(co->freq_hz) || co->freq_hz < BAND_LO_HZ || co->freq_hz > BAND_HI_HZ)
+    return ampsim_error_set(AMPSIM_EINVAL, "curve frequency %g Hz is outside 20 Hz to 20 kHz",
+                            co->freq_hz);
+  if (!isfinite(co->vout_rms) || co->vout_rms <= 0.0)
+    return ampsim_error_set(AMPSIM_EINVAL, "curve level %g Vrms must be positive", co->vout_rms);
+  if (stage == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "no stage");
+  tasks = calloc(points + 1, sizeof *tasks);
+  results = calloc(points + 1, sizeof *results);
+  if (tasks == NULL || results == NULL) {
+    rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+    goto done;
+  }
+
+  switch (kind) {
+  case AMPSIM_CURVE_THD_VS_POWER: {
+    const ampsim_bench_options *b = &options->bench;
+    double cap = (b->topology == AMPSIM_TOPOLOGY_BTL ? 2.0 : 1.0) * b->supply_v / M_SQRT2;
+    double top, z2, conductance;
+    /* First the 1 % level (and the load's impedance), then the sweep. */
+    task_init(&tasks[0], TASK_POWER, POWER_HZ, 0.0, stage, options);
+    rc = run_tasks(tasks, results, 1, options);
+    if (rc != 0)
+      goto done;
+    z2 = results[0].load_re * results[0].load_re + results[0].load_im * results[0].load_im;
+    conductance = z2 > 0.0 ? results[0].load_re / z2 : NAN;
+    top = isnan(results[0].vout_rms_1pct) ? cap : fmin(1.2 * results[0].vout_rms_1pct, cap);
+    for (size_t i = 0; i < points; i++) {
+      double v = top * pow(10.0, -2.0 * (double)(points - 1 - i) / (double)(points - 1));
+      task_init(&tasks[i], TASK_THD, co->freq_hz, v, stage, options);
+    }
+    n = points;
+    rc = run_tasks(tasks, results, n, options);
+    if (rc != 0)
+      goto done;
+    curve_axes(out, "Output power", "W", 1, "THD", "%", 1, "THD+N", "%");
+    curve_from_thd(out, results, n, true, conductance);
+    snprintf(out->note, sizeof out->note,
+             "%zu levels at %g Hz, from %.3g to %.3g Vrms (%s)", points, co->freq_hz,
+             top / 100.0, top,
+             isnan(results[0].vout_rms_1pct) ? "1 % THD not reached: up to the rails"
+                                             : "up to 1.2 x the 1 % THD level");
+    break;
+  }
+  case AMPSIM_CURVE_THD_VS_FREQ:
+  case AMPSIM_CURVE_SPECTRUM: {
+    bool spectrum = kind == AMPSIM_CURVE_SPECTRUM;
+    n = spectrum ? 1 : points;
+    for (size_t i = 0; i < n; i++) {
+      double f = spectrum ? co->freq_hz
+                          : BAND_LO_HZ * pow(BAND_HI_HZ / BAND_LO_HZ, (double)i / (double)(n - 1));
+      task_init(&tasks[i], TASK_THD, f, co->vout_rms, stage, options);
+    }
+    rc = run_tasks(tasks, results, n, options);
+    if (rc != 0)
+      goto done;
+    if (!spectrum) {
+      curve_axes(out, "Frequency", "Hz", 1, "THD", "%", 1, "THD+N", "%");
+      curve_from_thd(out, results, n, false, 0.0);
+      snprintf(out->note, sizeof out->note, "%zu frequencies at %g Vrms", n, co->vout_rms);
+    } else {
+      const ampsim_thd_point *p = &results[0].thd;
+      double v1_dbv = ampsim_dsp_db(p->vout_rms);
+      curve_axes(out, "Frequency", "Hz", 1, "Level", "dBV", 0, "", "");
+      out->x[0] = p->freq_hz;
+      out->y[0] = v1_dbv;
+      out->n = 1;
+      for (int k = 0; k < p->n_harmonics && out->n < AMPSIM_MAX_CURVE; k++) {
+        out->x[out->n] = (double)(k + 2) * p->freq_hz;
+        out->y[out->n] = v1_dbv + p->harmonics_dbc[k];
+        out->n++;
+      }
+      snprintf(out->note, sizeof out->note,
+               "harmonics of %g Hz at %.4g Vrms; numerical floor %.1f dB below the fundamental",
+               p->freq_hz, p->vout_rms, -p->floor_db);
+    }
+    break;
+  }
+  case AMPSIM_CURVE_ZOUT:
+  case AMPSIM_CURVE_CROSSTALK:
+  case AMPSIM_CURVE_NOISE: {
+    task_kind tk = kind == AMPSIM_CURVE_ZOUT ? TASK_ZOUT
+                   : kind == AMPSIM_CURVE_NOISE ? TASK_NOISE : TASK_AC;
+    const task_result *r = &results[0];
+    task_init(&tasks[0], tk, 0.0, 0.0, stage, options);
+    rc = run_tasks(tasks, results, 1, options);
+    if (rc != 0)
+      goto done;
+    if (kind == AMPSIM_CURVE_ZOUT) {
+      curve_axes(out, "Frequency", "Hz", 1, "Output impedance", "ohm", 1, "Phase", "deg");
+      for (size_t i = 0; i < r->n_zout; i++) {
+        out->x[i] = r->zout[i].freq_hz;
+        out->y[i] = r->zout[i].ohms;
+        out->y2[i] = r->zout[i].phase_deg;
+      }
+      out->n = r->n_zout;
+    } else if (kind == AMPSIM_CURVE_CROSSTALK) {
+      curve_axes(out, "Frequency", "Hz", 1, "Crosstalk", "dB", 0, "", "");
+      for (size_t i = 0; i < r->n_crosstalk; i++) {
+        out->x[i] = r->crosstalk[i].freq_hz;
+        out->y[i] = r->crosstalk[i].db;
+      }
+      out->n = r->n_crosstalk;
+      snprintf(out->note, sizeof out->note, "points below %.0f dB (the numerical floor) are null",
+               CROSSTALK_FLOOR_DB);
+    } else {
+      curve_axes(out, "Frequency", "Hz", 1, "Output noise density", "V/rtHz", 1, "", "");
+      for (size_t i = 0; i < r->n_noise; i++) {
+        out->x[i] = r->noise_hz[i];
+        out->y[i] = r->noise_density[i];
+      }
+      out->n = r->n_noise;
+    }
+    for (size_t i = 0; i < out->n && out->y2_label[0] == '\0'; i++)
+      out->y2[i] = NAN;
+    break;
+  }
+  default:
+    rc = ampsim_error_set(AMPSIM_EINVAL, "unknown curve kind");
+    break;
+  }
+done:
+  free(tasks);
+  free(results);
+  return rc;
 }
