@@ -606,13 +606,16 @@ static int power_eval(level_point *out, ampsim_engine *engine, const task *t,
 /* Within a bracket lo (THD below target) .. hi (above), find the output level
  * where THD equals target: false position on log THD against log vin with
  * the Illinois modification (plain false position stalls when one end never
- * moves, which is the rule near clipping). Stops when THD is within 0.2 % of
- * the target or the bracket is 0.2 % wide; the level is then interpolated
- * between the bracket's measured ends. */
+ * moves, which is the rule near clipping). Stops when THD is within 0.5 % of
+ * the target or the bracket is 0.5 % wide (the figure is given to three
+ * digits); the level is then interpolated between the bracket's measured
+ * ends. Every evaluation is added to pool[] so the next target can start
+ * from the tightest bracket already known. */
 static int power_refine(double *vout, ampsim_engine *engine, const task *t, tone_bench *bench,
-                        level_point lo, level_point hi, double target, ampsim_harmonics *h)
+                        level_point lo, level_point hi, double target, ampsim_harmonics *h,
+                        level_point *pool, int *pool_n, int pool_cap)
 {
-  const double tolerance = log(1.002);
+  const double tolerance = log(1.005);
   double xlo = log(lo.vin), xhi = log(hi.vin);
   double flo = log(lo.thd / target), fhi = log(hi.thd / target);
   int side = 0;
@@ -626,6 +629,8 @@ static int power_refine(double *vout, ampsim_engine *engine, const task *t, tone
     rc = power_eval(&mid, engine, t, bench, exp(x), h);
     if (rc != 0)
       return rc;
+    if (*pool_n < pool_cap)
+      pool[(*pool_n)++] = mid;
     f = log(mid.thd / target);
     if (fabs(f) < tolerance) {
       *vout = mid.v1;
@@ -688,55 +693,58 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
   if (rc != 0)
     goto done;
 
-  /* Start 26 dB below the rail-limited level. If THD is already above the
-   * lower target there (a stage that clips early), walk down in 6 dB steps
-   * until it is below; then walk up in 3 dB steps until THD passes 1 % or
-   * the level reaches the rails. points[] stays ordered by level. */
+  /* Most stages reach 1 % THD within a few dB of the rail-limited level:
+   * start there and walk down (6 dB steps while THD is above 30 %, 3 dB
+   * after) until THD is below the lower target, keeping points[] ordered by
+   * level. A stage that never clips costs one evaluation. */
   {
-    double v = cap * pow(10.0, -26.0 / 20.0), down = pow(10.0, 6.0 / 20.0);
-    rc = power_eval(&points[0], engine, t, &bench, v * M_SQRT2 / gain, h);
-    if (rc != 0)
-      goto done;
-    n = 1;
-    while (points[0].thd >= targets[1] && v > cap * 1e-4 && n < 32) {
-      v /= down;
-      memmove(&points[1], &points[0], (size_t)n * sizeof points[0]);
-      rc = power_eval(&points[0], engine, t, &bench, v * M_SQRT2 / gain, h);
+    double v = cap;
+    level_point found[32];
+    int m = 0;
+    for (;;) {
+      rc = power_eval(&found[m], engine, t, &bench, v * M_SQRT2 / gain, h);
       if (rc != 0)
         goto done;
-      n++;
+      m++;
+      if (found[m - 1].thd < targets[1] || v < cap * 1e-4 || m == 32)
+        break;
+      v /= pow(10.0, (found[m - 1].thd > 0.3 ? 6.0 : 3.0) / 20.0);
     }
-    v = points[n - 1].vin * gain / M_SQRT2;
-    while (points[n - 1].thd < targets[0] && v < cap && n < 64) {
-      v = v * step < cap ? v * step : cap;
-      rc = power_eval(&points[n], engine, t, &bench, v * M_SQRT2 / gain, h);
-      if (rc != 0)
-        goto done;
-      n++;
-    }
+    for (int i = 0; i < m; i++)
+      points[i] = found[m - 1 - i];
+    n = m;
   }
+  (void)step;
 
   for (int k = 0; k < 2; k++) {
-    int above = -1;
-    for (int i = 0; i < n; i++) {
-      if (points[i].thd >= targets[k]) {
+    int below = -1, above = -1;
+    /* The tightest bracket of the target among all points so far: the
+     * highest level below it and the lowest level above it that lies
+     * beyond that one. */
+    for (int i = 0; i < n; i++)
+      if (points[i].thd < targets[k] && (below < 0 || points[i].vin > points[below].vin))
+        below = i;
+    for (int i = 0; i < n; i++)
+      if (points[i].thd >= targets[k] && (below < 0 || points[i].vin > points[below].vin) &&
+          (above < 0 || points[i].vin < points[above].vin))
         above = i;
-        break;
-      }
-    }
     if (above < 0) {
+      double top = 0.0;
+      for (int i = 0; i < n; i++)
+        top = fmax(top, points[i].v1);
       snprintf(r->power_note, sizeof r->power_note,
                "THD stays below %g %% up to %.3g Vrms, the level the %g V rails allow",
-               100.0 * targets[k], points[n - 1].v1, b->supply_v);
+               100.0 * targets[k], top, b->supply_v);
       continue;
     }
-    if (above == 0) {
+    if (below < 0) {
       snprintf(r->power_note, sizeof r->power_note,
                "THD is already %.3g %% at the lowest level searched (%.3g Vrms)",
-               100.0 * points[0].thd, points[0].v1);
+               100.0 * points[above].thd, points[above].v1);
       continue;
     }
-    rc = power_refine(outs[k], engine, t, &bench, points[above - 1], points[above], targets[k], h);
+    rc = power_refine(outs[k], engine, t, &bench, points[below], points[above], targets[k], h,
+                      points, &n, 64);
     if (rc != 0)
       goto done;
   }
