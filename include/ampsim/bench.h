@@ -60,9 +60,19 @@ typedef struct ampsim_bench_drive {
   double sine_hz;      /* its frequency */
   double ac_left;      /* AC magnitude of the left source (for .ac/.noise) */
   double ac_right;     /* AC magnitude of the right source */
+  /* Leave the right channel out (stage, load and source). Only valid where
+   * it cannot affect the left: see ampsim_bench_channels_independent(). */
+  int left_only;
 } ampsim_bench_drive;
 
-#define AMPSIM_BENCH_DRIVE_INIT { 0.0, 1000.0, 1.0, 0.0 }
+#define AMPSIM_BENCH_DRIVE_INIT { 0.0, 1000.0, 1.0, 0.0, 0 }
+
+/* Whether the two channels share nothing but ideal nodes (0-ohm supply, no
+ * shared return resistance), so that the idle channel cannot change the
+ * driven one's figures and a transient may simulate the left channel alone.
+ * (A stage that ties nodes together with .global would break this; stages
+ * are expected not to.) */
+int ampsim_bench_channels_independent(const ampsim_bench_options *options);
 
 /* Node names of a bench, for reading its vectors. Static strings. */
 typedef struct ampsim_bench_nodes {

@@ -252,12 +252,13 @@ int ampsim_bench_netlist(char **out, const ampsim_stage *stage,
   strbuf_printf(&sb, "* ---- sources (ideal, noiseless) ----\n");
   source(&sb, "vsrc_l", "n_in_l", kind == AMPSIM_BENCH_LOADED ? drive->ac_left : 0.0,
          kind == AMPSIM_BENCH_LOADED ? drive->sine_peak_v : 0.0, drive->sine_hz);
-  source(&sb, "vsrc_r", "n_in_r", kind == AMPSIM_BENCH_LOADED ? drive->ac_right : 0.0, 0.0,
-         drive->sine_hz);
+  if (!drive->left_only)
+    source(&sb, "vsrc_r", "n_in_r", kind == AMPSIM_BENCH_LOADED ? drive->ac_right : 0.0, 0.0,
+           drive->sine_hz);
 
   strbuf_printf(&sb, "* ---- %s amplifiers and %s ----\n", se ? "single-ended" : "bridged",
                 kind == AMPSIM_BENCH_LOADED ? "loads" : "no loads (output impedance)");
-  for (int c = 0; c < 2; c++) {
+  for (int c = 0; c < (drive->left_only ? 1 : 2); c++) {
     char ch = c == 0 ? 'l' : 'r';
     if (se)
       stage_se(&sb, stage, o, kind, ch);
@@ -285,6 +286,14 @@ int ampsim_bench_netlist(char **out, const ampsim_stage *stage,
   if (*out == NULL)
     return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
   return 0;
+}
+
+int ampsim_bench_channels_independent(const ampsim_bench_options *o)
+{
+  if (o->supply_ohms > 0.0)
+    return 0;
+  /* SE's return resistance is shared by both loads; BTL's wires are not. */
+  return o->topology == AMPSIM_TOPOLOGY_BTL || o->ground_ohms == 0.0;
 }
 
 int ampsim_bench_load_netlist(char **out, const ampsim_bench_options *o)

@@ -443,6 +443,9 @@ static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_
   drive.sine_peak_v = vin_peak;
   drive.sine_hz = f_hz;
   drive.ac_left = 0.0;
+  /* Half the circuit, the same answer, where the idle channel is
+   * decoupled. */
+  drive.left_only = ampsim_bench_channels_independent(&t->options->bench);
   if (bench->freq_hz == f_hz) {
     /* Same circuit, new level: the BTL - half follows through its
      * inverting E-source. */
