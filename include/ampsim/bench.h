@@ -17,15 +17,42 @@
 extern "C" {
 #endif
 
+/* Output arrangements (the names are a command-line contract). */
 typedef enum ampsim_topology {
+  /* "se": one stage per channel, loads return through one wire shared by
+   * both channels (3-pole plug) of ground_ohms to amplifier ground. */
   AMPSIM_TOPOLOGY_SE = 0,
-  AMPSIM_TOPOLOGY_BTL = 1
+  /* "btl": two stages per channel driven in antiphase, floating load;
+   * ground_ohms in series with each load wire, shared by nobody. */
+  AMPSIM_TOPOLOGY_BTL = 1,
+  /* "se-split": single-ended with a separate return wire per channel
+   * (4-pole connector) of ground_ohms each, tied to amplifier ground. */
+  AMPSIM_TOPOLOGY_SE_SPLIT = 2,
+  /* "active-ground": one stage per channel plus a third (same stage, input
+   * grounded) that drives the shared return wire of ground_ohms. */
+  AMPSIM_TOPOLOGY_ACTIVE_GROUND = 3,
+  AMPSIM_TOPOLOGY_COUNT
 } ampsim_topology;
 
-/* "se" / "btl". */
+/* "se", "btl", "se-split", "active-ground". */
 const char *ampsim_topology_name(ampsim_topology topology);
-/* Parse "se" / "btl"; returns 0 or AMPSIM_EINVAL. */
+/* Parse one of those names; returns 0 or AMPSIM_EINVAL. */
 int ampsim_topology_parse(ampsim_topology *out, const char *text);
+/* Stages whose outputs drive one load: 2 for BTL, 1 otherwise. */
+int ampsim_topology_legs(ampsim_topology topology);
+
+/* A volume control ahead of each channel's stage. */
+typedef enum ampsim_volume_mode {
+  AMPSIM_VOLUME_NONE = 0,
+  /* A dual log-taper potentiometer: at attenuation a = 10^(volume_db/20)
+   * the track splits into Rtop = R (1 - a) and Rbottom = R a (thermal noise
+   * included); the source sees R, the stage R a (1 - a). The right gang
+   * attenuates tracking_db more than the left (gang tracking error). */
+  AMPSIM_VOLUME_POT = 1,
+  /* An ideal, noiseless attenuator of volume_db with zero output impedance
+   * (digital volume upstream). */
+  AMPSIM_VOLUME_IDEAL = 2
+} ampsim_volume_mode;
 
 /* The circuit around the stages. Plain value. */
 typedef struct ampsim_bench_options {
@@ -42,15 +69,24 @@ typedef struct ampsim_bench_options {
    * With a model, load_ohms is ignored by the bench; measurements use the
    * model's impedance. */
   const ampsim_stage *load_model;
+  /* Dual mono: each channel (and an active-ground stage) gets its own rails
+   * with supply_ohms each, instead of one shared supply. */
+  int supply_split;
+  ampsim_volume_mode volume_mode;
+  double volume_db;          /* attenuation, <= 0 dB */
+  double pot_ohms;           /* potentiometer track resistance */
+  double pot_tracking_db;    /* right gang's extra attenuation, dB (>= 0) */
 } ampsim_bench_options;
 
-#define AMPSIM_BENCH_OPTIONS_INIT { AMPSIM_TOPOLOGY_SE, 32.0, 0.0, 15.0, 0.0, "", NULL }
+#define AMPSIM_BENCH_OPTIONS_INIT                                              \
+  { AMPSIM_TOPOLOGY_SE, 32.0, 0.0, 15.0, 0.0, "", NULL, 0, AMPSIM_VOLUME_NONE, 0.0, 10e3, 0.5 }
 
 typedef enum ampsim_bench_kind {
   /* Loads in place; left source SIN + AC, right source AC as given. */
   AMPSIM_BENCH_LOADED = 0,
   /* Loads and cable removed, inputs AC-grounded, 1 A AC injected into the
-   * left connector (SE: output to ground; BTL: between the two outputs). */
+   * left connector (SE, se-split: output to ground; BTL: between the two
+   * outputs; active-ground: output to the ground stage's output). */
   AMPSIM_BENCH_ZOUT = 1
 } ampsim_bench_kind;
 

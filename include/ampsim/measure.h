@@ -87,8 +87,14 @@ typedef struct ampsim_measurement {
   size_t n_thd;
   ampsim_thd_point thd[AMPSIM_MAX_LEVELS * AMPSIM_MAX_LEVELS];
 
+  /* Right channel's gain minus the left's at 1 kHz, dB (volume tracking). */
+  double channel_imbalance_db;
+
   double noise_band_hz[2];
   double noise_vrms, noise_vrms_a;
+  /* 1 Vrms over the noise (unweighted, A-weighted), and the 1 % THD level
+   * over the A-weighted noise; NAN where an input is missing or zero. */
+  double snr_1v_db, snr_1v_a_db, dynamic_range_a_db;
 
   size_t n_zout;
   ampsim_zout_point zout[AMPSIM_MAX_SWEEP];

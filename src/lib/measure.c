@@ -74,7 +74,7 @@ typedef struct task {
 typedef struct task_result {
   char ngspice_version[32];
   /* TASK_AC */
-  double gain_db, dc_offset_mv;
+  double gain_db, dc_offset_mv, gain_right_db;
   size_t n_crosstalk;
   ampsim_crosstalk_point crosstalk[AMPSIM_MAX_SWEEP];
   /* TASK_ZOUT */
@@ -250,6 +250,19 @@ static int task_ac(task_result *r, const task *t, ampsim_engine *engine)
     r->crosstalk[i].db = db < CROSSTALK_FLOOR_DB ? NAN : db;
     if (points.freq_hz[i] == GAIN_HZ)
       r->gain_db = ampsim_dsp_db(left); /* source AC magnitude is 1 V */
+  }
+  /* The right channel driven alone: its gain, for the channel imbalance
+   * (a volume potentiometer's gang tracking error shows here). */
+  {
+    ac_points right = {0};
+    drive.ac_left = 0.0;
+    drive.ac_right = 1.0;
+    rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+    if (rc == 0)
+      rc = ac_run(&right, engine, "ac lin 1 1000 1000", a + 1, b + 1, 1);
+    if (rc != 0)
+      return rc;
+    r->gain_right_db = ampsim_dsp_db(hypot(right.re[0][0], right.im[0][0]));
   }
   return 0;
 }
@@ -665,7 +678,7 @@ static int power_refine(double *vout, ampsim_engine *engine, const task *t, tone
 static int task_power(task_result *r, const task *t, ampsim_engine *engine)
 {
   const ampsim_bench_options *b = &t->options->bench;
-  double cap = (b->topology == AMPSIM_TOPOLOGY_BTL ? 2.0 : 1.0) * b->supply_v / M_SQRT2;
+  double cap = ampsim_topology_legs(b->topology) * b->supply_v / M_SQRT2;
   double gain = 0.0, step = pow(10.0, 3.0 / 20.0);
   tone_bench bench = {0.0};
   level_point points[64];
@@ -891,7 +904,7 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
   m->response_dev_max_db = m->response_dev_min_db = NAN;
   snprintf(m->stage_name, sizeof m->stage_name, "%s", stage->name ? stage->name : stage->subckt);
   snprintf(m->ngspice_version, sizeof m->ngspice_version, "%s", results[0].ngspice_version);
-  m->gain_db = m->dc_offset_mv = NAN;
+  m->gain_db = m->dc_offset_mv = m->channel_imbalance_db = NAN;
   m->noise_vrms = m->noise_vrms_a = NAN;
   m->noise_band_hz[0] = BAND_LO_HZ;
   m->noise_band_hz[1] = BAND_HI_HZ;
@@ -904,6 +917,7 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
       if (fig & AMPSIM_FIG_GAIN) {
         m->gain_db = r->gain_db;
         m->dc_offset_mv = r->dc_offset_mv;
+        m->channel_imbalance_db = r->gain_right_db - r->gain_db;
       }
       if (fig & AMPSIM_FIG_CROSSTALK) {
         m->n_crosstalk = r->n_crosstalk;
@@ -938,6 +952,18 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
     }
     }
   }
+  /* Ratios against stated references (docs/measurements.md). */
+  m->snr_1v_db = ampsim_dsp_db(1.0 / m->noise_vrms);
+  m->snr_1v_a_db = ampsim_dsp_db(1.0 / m->noise_vrms_a);
+  m->dynamic_range_a_db = ampsim_dsp_db(m->vout_rms_1pct / m->noise_vrms_a);
+  if (!(m->noise_vrms > 0.0))
+    m->snr_1v_db = NAN;
+  if (!(m->noise_vrms_a > 0.0)) {
+    m->snr_1v_a_db = NAN;
+    m->dynamic_range_a_db = NAN;
+  }
+  if (isnan(m->vout_rms_1pct))
+    m->dynamic_range_a_db = NAN;
   m->elapsed_s = elapsed_since(&start);
   *out = m;
   m = NULL;
@@ -1097,7 +1123,7 @@ int ampsim_curve_measure(ampsim_curve *out, const ampsim_stage *stage,
   switch (kind) {
   case AMPSIM_CURVE_THD_VS_POWER: {
     const ampsim_bench_options *b = &options->bench;
-    double cap = (b->topology == AMPSIM_TOPOLOGY_BTL ? 2.0 : 1.0) * b->supply_v / M_SQRT2;
+    double cap = ampsim_topology_legs(b->topology) * b->supply_v / M_SQRT2;
     double top, z2, conductance;
     /* First the 1 % level (and the load's impedance), then the sweep. */
     task_init(&tasks[0], TASK_POWER, POWER_HZ, 0.0, stage, options);

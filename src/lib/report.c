@@ -193,6 +193,9 @@ static json_t *json_noise(json_builder *b, const ampsim_measurement *m)
   put(b, noise, "band_hz", band);
   put(b, noise, "vrms", json_number(m->noise_vrms));
   put(b, noise, "vrms_a", json_number(m->noise_vrms_a));
+  put(b, noise, "snr_1v_db", json_number(m->snr_1v_db));
+  put(b, noise, "snr_1v_a_db", json_number(m->snr_1v_a_db));
+  put(b, noise, "dynamic_range_a_db", json_number(m->dynamic_range_a_db));
   return noise;
 }
 
@@ -283,6 +286,19 @@ int ampsim_report_json(char **out, const ampsim_measurement *m)
     put(&b, doc, "load", load);
   }
   put(&b, doc, "stage_params", json_text(bench->stage_params, sizeof bench->stage_params));
+  put(&b, doc, "supply_split", json_boolean(bench->supply_split));
+  if (bench->volume_mode == AMPSIM_VOLUME_NONE) {
+    put(&b, doc, "volume", json_null());
+  } else {
+    json_t *volume = json_object();
+    put(&b, volume, "mode", json_string(bench->volume_mode == AMPSIM_VOLUME_POT ? "pot" : "ideal"));
+    put(&b, volume, "db", json_number(bench->volume_db));
+    put(&b, volume, "pot_ohms", bench->volume_mode == AMPSIM_VOLUME_POT
+                                    ? json_number(bench->pot_ohms) : json_null());
+    put(&b, volume, "tracking_db", bench->volume_mode == AMPSIM_VOLUME_POT
+                                       ? json_number(bench->pot_tracking_db) : json_null());
+    put(&b, doc, "volume", volume);
+  }
   put(&b, doc, "ground_ohms", json_number(bench->ground_ohms));
   put(&b, doc, "supply_v", json_number(bench->supply_v));
   put(&b, doc, "supply_ohms", json_number(bench->supply_ohms));
@@ -290,6 +306,8 @@ int ampsim_report_json(char **out, const ampsim_measurement *m)
       if_measured(m, AMPSIM_FIG_GAIN, json_number(m->gain_db)));
   put(&b, doc, "dc_offset_mv",
       if_measured(m, AMPSIM_FIG_GAIN, json_number(m->dc_offset_mv)));
+  put(&b, doc, "channel_imbalance_db",
+      if_measured(m, AMPSIM_FIG_GAIN, json_number(m->channel_imbalance_db)));
   put(&b, doc, "thd", if_measured(m, AMPSIM_FIG_THD, json_thd(&b, m)));
   put(&b, doc, "noise", if_measured(m, AMPSIM_FIG_NOISE, json_noise(&b, m)));
   put(&b, doc, "zout", if_measured(m, AMPSIM_FIG_ZOUT, json_zout(&b, m)));
@@ -385,15 +403,26 @@ static void table_header(strbuf *tb, const ampsim_measurement *m)
 {
   const ampsim_bench_options *bench = &m->options.bench;
   eng_text load, ground, supply, supply_r;
-  int btl = bench->topology == AMPSIM_TOPOLOGY_BTL;
+  static const char *const arrangement[AMPSIM_TOPOLOGY_COUNT] = {
+    "SE (shared return)", "BTL", "SE, separate returns", "SE, active ground"};
+  static const char *const wire_name[AMPSIM_TOPOLOGY_COUNT] = {
+    "shared return", "each load wire", "each return wire", "shared return"};
+  unsigned t = (unsigned)bench->topology < AMPSIM_TOPOLOGY_COUNT ? (unsigned)bench->topology : 0;
 
-  strbuf_printf(tb, "Stage    %.*s\n", (int)sizeof m->stage_name, m->stage_name);
-  strbuf_printf(tb, "Bench    %s into %s; %s %s; supply +/-%s through %s\n",
-            btl ? "BTL" : "SE", eng(load, bench->load_ohms, "ohm"),
-            btl ? "each load wire" : "ground return",
-            eng(ground, bench->ground_ohms, "ohm"),
+  strbuf_printf(tb, "Stage    %.*s%s%s\n", (int)sizeof m->stage_name, m->stage_name,
+                bench->stage_params[0] ? " " : "", bench->stage_params);
+  strbuf_printf(tb, "Bench    %s into %.*s; %s %s; supply +/-%s through %s%s\n",
+            arrangement[t], (int)sizeof m->load_name,
+            m->load_name[0] ? m->load_name : eng(load, bench->load_ohms, "ohm"),
+            wire_name[t], eng(ground, bench->ground_ohms, "ohm"),
             eng(supply, bench->supply_v, "V"),
-            eng(supply_r, bench->supply_ohms, "ohm"));
+            eng(supply_r, bench->supply_ohms, "ohm"),
+            bench->supply_split ? " (one supply per channel)" : "");
+  if (bench->volume_mode == AMPSIM_VOLUME_POT)
+    strbuf_printf(tb, "Volume   potentiometer %s at %.1f dB, right gang %.2f dB lower\n",
+                  eng(load, bench->pot_ohms, "ohm"), bench->volume_db, bench->pot_tracking_db);
+  else if (bench->volume_mode == AMPSIM_VOLUME_IDEAL)
+    strbuf_printf(tb, "Volume   ideal attenuator at %.1f dB\n", bench->volume_db);
   if (strnlen(m->ngspice_version, sizeof m->ngspice_version) > 0)
     strbuf_printf(tb, "Engine   ngspice %.*s\n", (int)sizeof m->ngspice_version,
               m->ngspice_version);
@@ -407,6 +436,8 @@ static void table_gain(strbuf *tb, const ampsim_measurement *m)
   strbuf_printf(tb, "  gain at 1 kHz    %s\n", db_text(gain, m->gain_db, 2));
   strbuf_printf(tb, "  DC offset        %s\n",
             eng(offset, m->dc_offset_mv * 1e-3, "V"));
+  if (isfinite(m->channel_imbalance_db) && fabs(m->channel_imbalance_db) >= 0.005)
+    strbuf_printf(tb, "  channel imbalance %+.2f dB (right re left)\n", m->channel_imbalance_db);
 }
 
 static void table_thd(strbuf *tb, const ampsim_measurement *m)
@@ -479,6 +510,12 @@ static void table_noise(strbuf *tb, const ampsim_measurement *m)
             eng(hi, m->noise_band_hz[1], "Hz"), eng(vrms, m->noise_vrms, "V"),
             dbv_text(dbv, m->noise_vrms), eng(vrms_a, m->noise_vrms_a, "V"),
             dbv_text(dbv_a, m->noise_vrms_a));
+  if (isfinite(m->snr_1v_db))
+    strbuf_printf(tb, "  SNR re 1 Vrms %.1f dB (A-wtd %.1f dB)", m->snr_1v_db, m->snr_1v_a_db);
+  if (isfinite(m->dynamic_range_a_db))
+    strbuf_printf(tb, "; dynamic range re 1 %% THD %.1f dB(A)", m->dynamic_range_a_db);
+  if (isfinite(m->snr_1v_db))
+    strbuf_printf(tb, "\n");
 }
 
 /* The table shows the sweep points at 20 Hz, 1 kHz and 20 kHz (the contract
@@ -520,8 +557,9 @@ static void table_zout(strbuf *tb, const ampsim_measurement *m)
   size_t i, n_rows;
 
   strbuf_printf(tb, "\nOutput impedance%s\n",
-            m->options.bench.topology == AMPSIM_TOPOLOGY_BTL
-                ? " (differential)"
+            m->options.bench.topology == AMPSIM_TOPOLOGY_BTL ? " (differential)"
+            : m->options.bench.topology == AMPSIM_TOPOLOGY_ACTIVE_GROUND
+                ? " (output to active ground)"
                 : "");
   for (i = 0; i < n; i++)
     freqs_hz[i] = m->zout[i].freq_hz;

@@ -312,8 +312,8 @@ static void json_key_order_is_fixed(void **state)
 {
   static const char *const top_keys[] = {
     "ampsim_version", "stage", "ngspice_version", "topology", "load_ohms", "load",
-    "stage_params",
-    "ground_ohms", "supply_v", "supply_ohms", "gain_db", "dc_offset_mv",
+    "stage_params", "supply_split", "volume",
+    "ground_ohms", "supply_v", "supply_ohms", "gain_db", "dc_offset_mv", "channel_imbalance_db",
     "thd", "noise", "zout", "response_deviation_db", "crosstalk", "crosstalk_floor_db", "power",
     "elapsed_s",
   };
