@@ -99,9 +99,20 @@ typedef struct ampsim_bench_drive {
   /* Leave the right channel out (stage, load and source). Only valid where
    * it cannot affect the left: see ampsim_bench_channels_independent(). */
   int left_only;
+  /* A step on the left source instead of the sine: PULSE from 0 to step_v
+   * at step_delay_s with 1 ns edges (0 = no step). */
+  double step_v, step_delay_s;
+  /* A capacitance across each load (loaded bench) or each connector (Zout
+   * bench), as a long cable adds; 0 = none. */
+  double cap_load_f;
+  /* Instantiate this stage instance ("xamp_l", "xamp_lp", "xamp_ln") from
+   * the subcircuit probe_subckt instead (a loop-gain probe copy that the
+   * stage text must define); NULL = none. */
+  const char *probe_instance;
+  const char *probe_subckt;
 } ampsim_bench_drive;
 
-#define AMPSIM_BENCH_DRIVE_INIT { 0.0, 1000.0, 1.0, 0.0, 0 }
+#define AMPSIM_BENCH_DRIVE_INIT { 0.0, 1000.0, 1.0, 0.0, 0, 0.0, 0.0, 0.0, NULL, NULL }
 
 /* Whether the two channels share nothing but ideal nodes (0-ohm supply, no
  * shared return resistance), so that the idle channel cannot change the

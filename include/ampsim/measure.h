@@ -35,7 +35,21 @@ enum {
   AMPSIM_FIG_CROSSTALK = 1 << 3, /* crosstalk sweep */
   AMPSIM_FIG_POWER = 1 << 4,     /* maximum output at 1 % and 0.1 % THD */
   AMPSIM_FIG_GAIN = 1 << 5,      /* gain at 1 kHz and DC offset */
-  AMPSIM_FIG_ALL = (1 << 6) - 1
+  AMPSIM_FIG_ALL = (1 << 6) - 1, /* the headline figures above */
+  AMPSIM_FIG_STABILITY = 1 << 6, /* loop gain and margins (stages with Vloop),
+                                    and the capacitive-load checks */
+  AMPSIM_FIG_IMD = 1 << 7,       /* intermodulation (options.imd_tests) */
+  AMPSIM_FIG_CLIPPING = 1 << 8,  /* overload recovery */
+  AMPSIM_FIG_EVERY = (1 << 9) - 1
+};
+
+#define AMPSIM_MAX_CAPS 8
+
+/* Intermodulation tests (bit mask of options.imd_tests). */
+enum {
+  AMPSIM_IMD_SMPTE = 1 << 0, /* 60 Hz + 7 kHz, 4:1 (SMPTE RP120 / DIN 45403) */
+  AMPSIM_IMD_CCIF = 1 << 1   /* 19 kHz + 20 kHz, 1:1 (IEC 60268-3 difference
+                                frequency) */
 };
 
 typedef struct ampsim_measure_options {
@@ -48,11 +62,15 @@ typedef struct ampsim_measure_options {
   int jobs;                             /* worker processes; <= 0: cores */
   double task_timeout_s;                /* per task; <= 0: no limit */
   double thd_tolerance_db;              /* convergence: THD moves < this */
+  size_t n_caps;                        /* capacitive loads to check */
+  double caps_f[AMPSIM_MAX_CAPS];       /* farads across the load (0 = none) */
+  unsigned imd_tests;                   /* AMPSIM_IMD_* for AMPSIM_FIG_IMD */
 } ampsim_measure_options;
 
 #define AMPSIM_MEASURE_OPTIONS_INIT                                            \
-  { AMPSIM_BENCH_OPTIONS_INIT, 1, { 1000.0 }, 1, { 1.0 }, AMPSIM_FIG_ALL, 0,   \
-    300.0, 0.05 }
+  { AMPSIM_BENCH_OPTIONS_INIT, 1, { 1000.0 }, 1, { 1.0 },                      \
+    AMPSIM_FIG_ALL | AMPSIM_FIG_STABILITY, 0, 300.0, 0.05, 0, { 0.0 },         \
+    AMPSIM_IMD_SMPTE | AMPSIM_IMD_CCIF }
 
 typedef struct ampsim_thd_point {
   double freq_hz;
@@ -75,6 +93,42 @@ typedef struct ampsim_crosstalk_point {
   double freq_hz;
   double db; /* NAN when below crosstalk_floor_db */
 } ampsim_crosstalk_point;
+
+/* Loop gain at the stage's Vloop probe: unity-gain crossover, phase margin
+ * (180 + arg T there), gain margin (-20 log|T| where arg T = -180 deg).
+ * NAN where not found (no crossover, phase never reaches -180 deg). */
+typedef struct ampsim_stability {
+  double crossover_hz, phase_margin_deg, gain_margin_db;
+} ampsim_stability;
+
+/* The capacitive-load check for one capacitance across the load. */
+typedef struct ampsim_cap_load_point {
+  double cap_f;
+  double overshoot_pct;      /* small-signal step at the load */
+  double ring_hz;            /* NAN when it does not ring */
+  double settling_s;         /* to within 1 % of the step */
+  double zout_peak_ohms;     /* peak |Zout| 20 Hz..1 MHz, cap attached */
+  double zout_peak_hz;
+  ampsim_stability stability; /* loop gain with the cap (NAN without Vloop) */
+} ampsim_cap_load_point;
+
+/* One intermodulation test; products in dB relative to the reference of
+ * the test's standard (docs/imd.md). */
+typedef struct ampsim_imd_point {
+  unsigned test;             /* AMPSIM_IMD_SMPTE or AMPSIM_IMD_CCIF */
+  double vout_rms;           /* RMS of the two-tone signal across the load */
+  double d2_db, d3_db, imd_db;
+} ampsim_imd_point;
+
+/* Overload recovery: a burst 6 dB above the 1 % THD level, then back to
+ * the nominal level (the first --vout). */
+typedef struct ampsim_clipping {
+  double recovery_s;         /* to within 1 % of the steady-state output;
+                                NAN if it never recovers in the window */
+  int symmetric;             /* positive and negative clipping within 5 % */
+  int latched;               /* stuck or oscillating after the burst */
+  double asymmetry_pct;      /* (|peak+| - |peak-|) / mean, during the burst */
+} ampsim_clipping;
 
 typedef struct ampsim_measurement {
   ampsim_measure_options options;  /* what was measured */
@@ -117,6 +171,22 @@ typedef struct ampsim_measurement {
   double vout_rms_1pct, pout_w_1pct;    /* NAN when not reached */
   double vout_rms_01pct, pout_w_01pct;
   char power_note[256];                 /* why a power figure is null */
+
+  /* AMPSIM_FIG_STABILITY: has_loop is 0 when the stage marks no Vloop
+   * (stability is then all NAN: never guessed). stability is the worst
+   * (least phase margin) of the halves; halves[] are each stage driving the
+   * left load (1 for SE, 2 for BTL) without capacitive load. */
+  int has_loop;
+  ampsim_stability stability;
+  size_t n_halves;
+  ampsim_stability halves[2];
+  size_t n_cap_load;
+  ampsim_cap_load_point cap_load[AMPSIM_MAX_CAPS];
+
+  size_t n_imd;                         /* AMPSIM_FIG_IMD */
+  ampsim_imd_point imd[2];
+  int has_clipping;                     /* AMPSIM_FIG_CLIPPING */
+  ampsim_clipping clipping;
 
   double elapsed_s;                     /* wall time of the measurement */
 } ampsim_measurement;

@@ -175,17 +175,19 @@ static void wire(strbuf *sb, const char *name, const char *a, const char *b, dou
 }
 
 static void source(strbuf *sb, const char *name, const char *node, double ac, double peak,
-                   double hz)
+                   double hz, double step_v, double step_delay_s)
 {
   strbuf_printf(sb, "%s %s 0 DC 0 AC %.17g", name, node, ac);
-  if (peak > 0.0)
+  if (step_v != 0.0)
+    strbuf_printf(sb, " PULSE(0 %.17g %.17g 1e-9 1e-9 1 2)", step_v, step_delay_s);
+  else if (peak > 0.0)
     strbuf_printf(sb, " SIN(0 %.17g %.17g)", peak, hz);
   strbuf_printf(sb, "\n");
 }
 
 /* Source, volume control and stage input of channel ch. */
 static void input(strbuf *sb, const ampsim_bench_options *o, char ch, double ac, double peak,
-                  double hz)
+                  double hz, double step_v, double step_delay_s)
 {
   char name[16], in[16], src[16];
   double db = o->volume_db - (ch == 'r' && o->volume_mode == AMPSIM_VOLUME_POT
@@ -197,10 +199,10 @@ static void input(strbuf *sb, const ampsim_bench_options *o, char ch, double ac,
   snprintf(in, sizeof in, "n_in_%c", ch);
   snprintf(src, sizeof src, "n_src_%c", ch);
   if (o->volume_mode == AMPSIM_VOLUME_NONE || (o->volume_mode == AMPSIM_VOLUME_POT && a >= 1.0)) {
-    source(sb, name, in, ac, peak, hz);
+    source(sb, name, in, ac, peak, hz, step_v, step_delay_s);
     return;
   }
-  source(sb, name, src, ac, peak, hz);
+  source(sb, name, src, ac, peak, hz, step_v, step_delay_s);
   if (o->volume_mode == AMPSIM_VOLUME_IDEAL) {
     strbuf_printf(sb, "evol_%c %s 0 %s 0 %.17g\n", ch, in, src, a);
   } else {
@@ -223,19 +225,23 @@ static void load(strbuf *sb, const ampsim_bench_options *o, char ch, const char 
 
 /* One stage instance; rails of channel ch ('l', 'r', 'g'). */
 static void stage_line(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_options *o,
-                       const char *name, const char *in, const char *out, char ch)
+                       const ampsim_bench_drive *d, const char *name, const char *in,
+                       const char *out, char ch)
 {
+  const char *subckt = stage->subckt;
+  if (d->probe_instance != NULL && d->probe_subckt != NULL && strcmp(name, d->probe_instance) == 0)
+    subckt = d->probe_subckt;
   if (o->supply_split)
-    strbuf_printf(sb, "%s %s %s n_vp_%c n_vn_%c 0 %s", name, in, out, ch, ch, stage->subckt);
+    strbuf_printf(sb, "%s %s %s n_vp_%c n_vn_%c 0 %s", name, in, out, ch, ch, subckt);
   else
-    strbuf_printf(sb, "%s %s %s n_vp n_vn 0 %s", name, in, out, stage->subckt);
+    strbuf_printf(sb, "%s %s %s n_vp n_vn 0 %s", name, in, out, subckt);
   if (o->stage_params[0] != '\0')
     strbuf_printf(sb, " %s", o->stage_params);
   strbuf_printf(sb, "\n");
 }
 
 static void channel(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_options *o,
-                    ampsim_bench_kind kind, char ch)
+                    const ampsim_bench_drive *d, ampsim_bench_kind kind, char ch)
 {
   char name[32], in[32], out[32], outn[32], hot[32], cold[32];
   bool loaded = kind == AMPSIM_BENCH_LOADED, wired = o->ground_ohms > 0.0;
@@ -248,10 +254,10 @@ static void channel(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_op
      * source. It carries the AC, noise-input and transient drive alike. */
     strbuf_printf(sb, "einv_%c n_inn_%c 0 %s 0 -1\n", ch, ch, in);
     snprintf(name, sizeof name, "xamp_%cp", ch);
-    stage_line(sb, stage, o, name, in, out, ch);
+    stage_line(sb, stage, o, d, name, in, out, ch);
     snprintf(name, sizeof name, "xamp_%cn", ch);
     snprintf(in, sizeof in, "n_inn_%c", ch);
-    stage_line(sb, stage, o, name, in, outn, ch);
+    stage_line(sb, stage, o, d, name, in, outn, ch);
     if (!loaded)
       return;
     snprintf(hot, sizeof hot, wired ? "n_hot_%c" : "n_outp_%c", ch);
@@ -266,7 +272,7 @@ static void channel(strbuf *sb, const ampsim_stage *stage, const ampsim_bench_op
 
   snprintf(name, sizeof name, "xamp_%c", ch);
   snprintf(out, sizeof out, "n_out_%c", ch);
-  stage_line(sb, stage, o, name, in, out, ch);
+  stage_line(sb, stage, o, d, name, in, out, ch);
   if (!loaded)
     return;
   switch (o->topology) {
@@ -335,7 +341,8 @@ int ampsim_bench_netlist(char **out, const ampsim_stage *stage, const ampsim_ben
   if (drive == NULL)
     drive = &default_drive;
   if (!isfinite(drive->sine_peak_v) || drive->sine_peak_v < 0.0 || !isfinite(drive->sine_hz) ||
-      drive->sine_hz <= 0.0 || !isfinite(drive->ac_left) || !isfinite(drive->ac_right))
+      drive->sine_hz <= 0.0 || !isfinite(drive->ac_left) || !isfinite(drive->ac_right) ||
+      !isfinite(drive->step_v) || !isfinite(drive->cap_load_f) || drive->cap_load_f < 0.0)
     return ampsim_error_set(AMPSIM_EINVAL, "bench: invalid drive");
 
   strbuf_printf(&sb, "* ampsim %s bench: stage %s (%s), %s\n",
@@ -362,23 +369,36 @@ int ampsim_bench_netlist(char **out, const ampsim_stage *stage, const ampsim_ben
                 : o->volume_mode == AMPSIM_VOLUME_IDEAL ? " and ideal attenuator"
                                                         : "");
   input(&sb, o, 'l', loaded ? drive->ac_left : 0.0, loaded ? drive->sine_peak_v : 0.0,
-        drive->sine_hz);
+        drive->sine_hz, loaded ? drive->step_v : 0.0, drive->step_delay_s);
   if (!drive->left_only)
-    input(&sb, o, 'r', loaded ? drive->ac_right : 0.0, 0.0, drive->sine_hz);
+    input(&sb, o, 'r', loaded ? drive->ac_right : 0.0, 0.0, drive->sine_hz, 0.0, 0.0);
 
   strbuf_printf(&sb, "* ---- %s amplifiers and %s ----\n", ampsim_topology_name(o->topology),
                 loaded ? "loads" : "no loads (output impedance)");
   for (int c = 0; c < (drive->left_only ? 1 : 2); c++)
-    channel(&sb, stage, o, kind, c == 0 ? 'l' : 'r');
+    channel(&sb, stage, o, drive, kind, c == 0 ? 'l' : 'r');
   if (active) {
     /* The ground stage: input grounded, output driving the shared return. */
-    stage_line(&sb, stage, o, "xamp_g", "0", "n_gnd_out", 'g');
+    stage_line(&sb, stage, o, drive, "xamp_g", "0", "n_gnd_out", 'g');
     if (loaded)
       wire(&sb, "rret", "n_ret", "n_gnd_out", o->ground_ohms);
   } else if (o->topology == AMPSIM_TOPOLOGY_SE && loaded) {
     wire(&sb, "rret", "n_ret", "0", o->ground_ohms);
   }
 
+  if (drive->cap_load_f > 0.0) {
+    /* Cable capacitance across each load (or, unloaded, each connector). */
+    ampsim_bench_nodes nodes;
+    ampsim_bench_nodes_of(&nodes, o);
+    for (int c = 0; c < (drive->left_only ? 1 : 2); c++) {
+      if (loaded)
+        strbuf_printf(&sb, "cload_%c %s %s %.17g\n", c == 0 ? 'l' : 'r', nodes.load_hot[c],
+                      nodes.load_cold[c], drive->cap_load_f);
+      else if (c == 0)
+        strbuf_printf(&sb, "cload_l %s %s %.17g\n", nodes.connector_a, nodes.connector_b,
+                      drive->cap_load_f);
+    }
+  }
   if (!loaded) {
     /* 1 A AC into the left connector: the voltage across it is Zout. */
     if (o->topology == AMPSIM_TOPOLOGY_BTL)

@@ -32,69 +32,11 @@
 #include "ampsim/dsp.h"
 #include "ampsim/engine.h"
 #include "ampsim/error.h"
+#include "measure_internal.h"
 #include "runner.h"
 
-#define BAND_LO_HZ 20.0
-#define BAND_HI_HZ 20000.0
-#define GAIN_HZ 1000.0
-#define POWER_HZ 1000.0
-/* Crosstalk below this (relative to the driven channel) is rounding in the
- * AC solution, not coupling: |Vr/Vl| < 1e-9 is reported as null. */
-#define CROSSTALK_FLOOR_DB (-180.0)
-/* THD: periods skipped for settling, periods analysed. */
-#define SETTLE_PERIODS 3
-#define ANALYSED_PERIODS 2
-#define MAX_HALVINGS 3
-/* Changes in THD smaller than this (absolute ratio, -160 dB) count as
- * converged even where the dB change is large: both values sit at the floor. */
-#define THD_ABSOLUTE_TOLERANCE 1e-8
-#define LEVEL_RELATIVE_TOLERANCE 1e-3
-
-#ifndef M_SQRT2
-#define M_SQRT2 1.41421356237309504880
-#endif
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
-/* ------------------------------------------------------------------------ */
-/* Tasks                                                                    */
-/* ------------------------------------------------------------------------ */
-
-typedef enum task_kind { TASK_AC, TASK_ZOUT, TASK_NOISE, TASK_THD, TASK_POWER } task_kind;
-
-typedef struct task {
-  task_kind kind;
-  double freq_hz;
-  double vout_rms;
-  const ampsim_stage *stage;            /* valid in the forked worker */
-  const ampsim_measure_options *options;
-} task;
-
-typedef struct task_result {
-  char ngspice_version[32];
-  /* TASK_AC */
-  double gain_db, dc_offset_mv, gain_right_db;
-  size_t n_crosstalk;
-  ampsim_crosstalk_point crosstalk[AMPSIM_MAX_SWEEP];
-  /* TASK_ZOUT */
-  size_t n_zout;
-  ampsim_zout_point zout[AMPSIM_MAX_SWEEP];
-  /* TASK_NOISE */
-  double noise_vrms, noise_vrms_a;
-  size_t n_noise;                       /* the density, for curves */
-  double noise_hz[AMPSIM_MAX_CURVE], noise_density[AMPSIM_MAX_CURVE];
-  /* TASK_THD */
-  ampsim_thd_point thd;
-  double response_dev_max_db, response_dev_min_db;
-  /* TASK_POWER */
-  double vout_rms_1pct, vout_rms_01pct;
-  double load_re, load_im; /* load impedance at 1 kHz */
-  char power_note[256];
-} task_result;
-
 /* A vector of a node, or zeros for ground ("0"). */
-static int node_vector(ampsim_vector *out, ampsim_engine *engine, const char *node,
+int measure_node_vector(ampsim_vector *out, ampsim_engine *engine, const char *node,
                        size_t length_if_ground, bool complex_if_ground)
 {
   char name[96];
@@ -116,7 +58,7 @@ static int node_vector(ampsim_vector *out, ampsim_engine *engine, const char *no
   return ampsim_engine_vector(out, engine, name);
 }
 
-static int load_bench(ampsim_engine *engine, const task *t, ampsim_bench_kind kind,
+int measure_load_bench(ampsim_engine *engine, const task *t, ampsim_bench_kind kind,
                       const ampsim_bench_drive *drive)
 {
   char *netlist = NULL;
@@ -127,16 +69,9 @@ static int load_bench(ampsim_engine *engine, const task *t, ampsim_bench_kind ki
   return rc;
 }
 
-/* One complex AC quantity per frequency: V(a) - V(b). */
-typedef struct ac_points {
-  size_t n;
-  double freq_hz[AMPSIM_MAX_SWEEP];
-  double re[2][AMPSIM_MAX_SWEEP]; /* up to two node pairs */
-  double im[2][AMPSIM_MAX_SWEEP];
-} ac_points;
 
 /* Run one AC analysis and append V(a[k]) - V(b[k]) for each pair k. */
-static int ac_run(ac_points *out, ampsim_engine *engine, const char *analysis,
+int measure_ac_run(ac_points *out, ampsim_engine *engine, const char *analysis,
                   const char *const *a, const char *const *b, int pairs)
 {
   ampsim_vector f = {0}, va = {0}, vb = {0};
@@ -145,9 +80,9 @@ static int ac_run(ac_points *out, ampsim_engine *engine, const char *analysis,
   if (rc == 0)
     rc = ampsim_engine_vector(&f, engine, "frequency");
   for (int k = 0; rc == 0 && k < pairs; k++) {
-    rc = node_vector(&va, engine, a[k], f.length, true);
+    rc = measure_node_vector(&va, engine, a[k], f.length, true);
     if (rc == 0)
-      rc = node_vector(&vb, engine, b[k], f.length, true);
+      rc = measure_node_vector(&vb, engine, b[k], f.length, true);
     if (rc == 0 && (va.length != f.length || vb.length != f.length || !va.is_complex))
       rc = ampsim_error_set(AMPSIM_ESIM, "%s: vectors of unequal length", analysis);
     for (size_t i = 0; rc == 0 && i < f.length && base + i < AMPSIM_MAX_SWEEP; i++) {
@@ -170,15 +105,15 @@ static int ac_run(ac_points *out, ampsim_engine *engine, const char *analysis,
 /* The standard sweep: 10 points per decade from 20 Hz to 20 kHz plus exactly
  * 1 kHz (not on that grid), ordered; the ends are snapped to 20 Hz and
  * 20 kHz exactly (ngspice computes them as 20 * 10^(k/10)). */
-static int ac_sweep(ac_points *out, ampsim_engine *engine, const char *const *a,
+int measure_ac_sweep(ac_points *out, ampsim_engine *engine, const char *const *a,
                     const char *const *b, int pairs)
 {
   ac_points one = {0};
   int rc;
   memset(out, 0, sizeof *out);
-  rc = ac_run(out, engine, "ac dec 10 20 20000", a, b, pairs);
+  rc = measure_ac_run(out, engine, "ac dec 10 20 20000", a, b, pairs);
   if (rc == 0)
-    rc = ac_run(&one, engine, "ac lin 1 1000 1000", a, b, pairs);
+    rc = measure_ac_run(&one, engine, "ac lin 1 1000 1000", a, b, pairs);
   if (rc != 0)
     return rc;
   for (size_t i = 0; i < out->n; i++) {
@@ -220,13 +155,13 @@ static int task_ac(task_result *r, const task *t, ampsim_engine *engine)
   ampsim_bench_nodes_of(&nodes, &t->options->bench);
   drive.ac_left = 1.0;
   drive.ac_right = 0.0;
-  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  rc = measure_load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
   if (rc == 0)
     rc = ampsim_engine_run(engine, "op");
   if (rc == 0)
-    rc = node_vector(&hot, engine, nodes.load_hot[0], 1, false);
+    rc = measure_node_vector(&hot, engine, nodes.load_hot[0], 1, false);
   if (rc == 0)
-    rc = node_vector(&cold, engine, nodes.load_cold[0], 1, false);
+    rc = measure_node_vector(&cold, engine, nodes.load_cold[0], 1, false);
   if (rc == 0)
     r->dc_offset_mv = 1e3 * (hot.re[0] - cold.re[0]);
   ampsim_vector_free(&hot);
@@ -238,7 +173,7 @@ static int task_ac(task_result *r, const task *t, ampsim_engine *engine)
   b[0] = nodes.load_cold[0];
   a[1] = nodes.load_hot[1];
   b[1] = nodes.load_cold[1];
-  rc = ac_sweep(&points, engine, a, b, 2);
+  rc = measure_ac_sweep(&points, engine, a, b, 2);
   if (rc != 0)
     return rc;
   r->n_crosstalk = points.n;
@@ -257,9 +192,9 @@ static int task_ac(task_result *r, const task *t, ampsim_engine *engine)
     ac_points right = {0};
     drive.ac_left = 0.0;
     drive.ac_right = 1.0;
-    rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+    rc = measure_load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
     if (rc == 0)
-      rc = ac_run(&right, engine, "ac lin 1 1000 1000", a + 1, b + 1, 1);
+      rc = measure_ac_run(&right, engine, "ac lin 1 1000 1000", a + 1, b + 1, 1);
     if (rc != 0)
       return rc;
     r->gain_right_db = ampsim_dsp_db(hypot(right.re[0][0], right.im[0][0]));
@@ -268,7 +203,7 @@ static int task_ac(task_result *r, const task *t, ampsim_engine *engine)
 }
 
 /* Load impedance on the standard sweep (the load alone, 1 A injected). */
-static int load_impedance(ac_points *z, const task *t, ampsim_engine *engine)
+int measure_load_impedance(ac_points *z, const task *t, ampsim_engine *engine)
 {
   char *netlist = NULL;
   const char *a[1] = {"n_zl"}, *b[1] = {"0"};
@@ -277,7 +212,7 @@ static int load_impedance(ac_points *z, const task *t, ampsim_engine *engine)
     rc = ampsim_engine_load(engine, netlist);
   free(netlist);
   if (rc == 0)
-    rc = ac_sweep(z, engine, a, b, 1);
+    rc = measure_ac_sweep(z, engine, a, b, 1);
   return rc;
 }
 
@@ -288,7 +223,7 @@ static int response_deviation(task_result *r, const task *t, ampsim_engine *engi
 {
   ac_points z;
   double at_1k = NAN, lo = INFINITY, hi = -INFINITY, dev[AMPSIM_MAX_SWEEP];
-  int rc = load_impedance(&z, t, engine);
+  int rc = measure_load_impedance(&z, t, engine);
   if (rc != 0)
     return rc;
   if (z.n != zout->n)
@@ -316,11 +251,11 @@ static int task_zout(task_result *r, const task *t, ampsim_engine *engine)
   int rc;
 
   ampsim_bench_nodes_of(&nodes, &t->options->bench);
-  rc = load_bench(engine, t, AMPSIM_BENCH_ZOUT, NULL);
+  rc = measure_load_bench(engine, t, AMPSIM_BENCH_ZOUT, NULL);
   a[0] = nodes.connector_a;
   b[0] = nodes.connector_b;
   if (rc == 0)
-    rc = ac_sweep(&points, engine, a, b, 1);
+    rc = measure_ac_sweep(&points, engine, a, b, 1);
   if (rc != 0)
     return rc;
   r->n_zout = points.n;
@@ -344,7 +279,7 @@ static int task_noise(task_result *r, const task *t, ampsim_engine *engine)
 
   ampsim_bench_nodes_of(&nodes, &t->options->bench);
   drive.ac_left = 1.0; /* .noise needs an AC value on its input source */
-  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  rc = measure_load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
   if (rc != 0)
     return rc;
   /* The sweep reaches past the band so that its edges are interpolated. */
@@ -392,7 +327,7 @@ static int task_noise(task_result *r, const task *t, ampsim_engine *engine)
 
 /* Samples per period of the uniform grid: a power of two, at least 1024 and
  * enough that 20 kHz lies far below Nyquist for low tones. */
-static size_t samples_per_period(double f_hz)
+size_t measure_samples_per_period(double f_hz)
 {
   size_t m = 1024;
   while ((double)m < 8.0 * BAND_HI_HZ / f_hz && m < (1u << 16))
@@ -400,14 +335,14 @@ static size_t samples_per_period(double f_hz)
   return m;
 }
 
-static double initial_tmax(double f_hz)
+double measure_initial_tmax(double f_hz)
 {
   double tmax = 1.0 / (1000.0 * f_hz);
   return tmax < 1e-6 ? tmax : 1e-6;
 }
 
 /* Complex gain from the left source to the left load at f. */
-static int small_signal_gain(double *gain, ampsim_engine *engine, const task *t, double f_hz)
+int measure_small_signal_gain(double *gain, ampsim_engine *engine, const task *t, double f_hz)
 {
   ampsim_bench_nodes nodes;
   ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
@@ -418,12 +353,12 @@ static int small_signal_gain(double *gain, ampsim_engine *engine, const task *t,
 
   ampsim_bench_nodes_of(&nodes, &t->options->bench);
   drive.ac_left = 1.0;
-  rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+  rc = measure_load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
   a[0] = nodes.load_hot[0];
   b[0] = nodes.load_cold[0];
   snprintf(analysis, sizeof analysis, "ac lin 1 %.17g %.17g", f_hz, f_hz);
   if (rc == 0)
-    rc = ac_run(&points, engine, analysis, a, b, 1);
+    rc = measure_ac_run(&points, engine, analysis, a, b, 1);
   if (rc == 0) {
     *gain = hypot(points.re[0][0], points.im[0][0]);
     if (!(*gain > 0.0) || !isfinite(*gain))
@@ -434,20 +369,15 @@ static int small_signal_gain(double *gain, ampsim_engine *engine, const task *t,
 
 /* Simulate `settle + periods` periods of a tone of source amplitude
  * vin_peak and analyse the last `periods` across the left load. */
-/* Which tone bench the engine holds, so that a new level only needs
- * `alter` of the source instead of parsing the circuit again. */
-typedef struct tone_bench {
-  double freq_hz; /* 0: none loaded */
-} tone_bench;
 
-static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_bench *bench,
+int measure_tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_bench *bench,
                 double f_hz, double vin_peak, double tmax, int settle, int periods)
 {
   ampsim_bench_nodes nodes;
   ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
   ampsim_vector time = {0}, hot = {0}, cold = {0};
   double period = 1.0 / f_hz, tstart = settle * period, tstop = (settle + periods) * period;
-  size_t m = samples_per_period(f_hz), n = m * (size_t)periods;
+  size_t m = measure_samples_per_period(f_hz), n = m * (size_t)periods;
   double *load = NULL, *uniform = NULL;
   char analysis[256];
   int rc;
@@ -466,7 +396,7 @@ static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_
     rc = ampsim_engine_command(engine, analysis);
   } else {
     bench->freq_hz = 0.0;
-    rc = load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
+    rc = measure_load_bench(engine, t, AMPSIM_BENCH_LOADED, &drive);
     if (rc == 0)
       bench->freq_hz = f_hz;
   }
@@ -480,9 +410,9 @@ static int tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_
   if (rc == 0)
     rc = ampsim_engine_vector(&time, engine, "time");
   if (rc == 0)
-    rc = node_vector(&hot, engine, nodes.load_hot[0], time.length, false);
+    rc = measure_node_vector(&hot, engine, nodes.load_hot[0], time.length, false);
   if (rc == 0)
-    rc = node_vector(&cold, engine, nodes.load_cold[0], time.length, false);
+    rc = measure_node_vector(&cold, engine, nodes.load_cold[0], time.length, false);
   if (rc == 0 && (time.length < 4 || hot.length != time.length || cold.length != time.length))
     rc = ampsim_error_set(AMPSIM_ESIM, "%s: too few or unequal vectors", analysis);
   if (rc == 0 && time.re[time.length - 1] < tstop * (1.0 - 1e-9))
@@ -532,7 +462,7 @@ static int task_thd(task_result *r, const task *t, ampsim_engine *engine)
 {
   ampsim_thd_point *p = &r->thd;
   ampsim_harmonics *now = NULL, *before = NULL, *swap;
-  double f = t->freq_hz, gain = 0.0, vin, tmax = initial_tmax(t->freq_hz);
+  double f = t->freq_hz, gain = 0.0, vin, tmax = measure_initial_tmax(t->freq_hz);
   int rc, halvings = 0;
   tone_bench bench = {0.0};
 
@@ -542,14 +472,14 @@ static int task_thd(task_result *r, const task *t, ampsim_engine *engine)
     rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
     goto done;
   }
-  rc = small_signal_gain(&gain, engine, t, f);
+  rc = measure_small_signal_gain(&gain, engine, t, f);
   if (rc != 0)
     goto done;
   /* Set the level: start from the small-signal gain, then correct by the
    * measured fundamental until it is within 0.1 % of the requested vout. */
   vin = t->vout_rms * M_SQRT2 / gain;
   for (int i = 0; i < 5; i++) {
-    rc = tone(now, engine, t, &bench, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
+    rc = measure_tone(now, engine, t, &bench, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
     if (rc != 0)
       goto done;
     if (fabs(now->v1_rms / t->vout_rms - 1.0) < LEVEL_RELATIVE_TOLERANCE)
@@ -564,7 +494,7 @@ static int task_thd(task_result *r, const task *t, ampsim_engine *engine)
     now = swap;
     tmax /= 2.0;
     halvings++;
-    rc = tone(now, engine, t, &bench, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
+    rc = measure_tone(now, engine, t, &bench, f, vin, tmax, SETTLE_PERIODS, ANALYSED_PERIODS);
     if (rc != 0)
       goto done;
     if (fabs(now->thd_db - before->thd_db) < t->options->thd_tolerance_db ||
@@ -610,7 +540,7 @@ static int power_eval(level_point *out, ampsim_engine *engine, const task *t,
 {
   /* One period after two of settling is enough for a THD of 0.1 % and up;
    * the step is the same fixed T/1000. */
-  int rc = tone(h, engine, t, bench, POWER_HZ, vin, initial_tmax(POWER_HZ), 2, 1);
+  int rc = measure_tone(h, engine, t, bench, POWER_HZ, vin, measure_initial_tmax(POWER_HZ), 2, 1);
   if (rc != 0)
     return rc;
   out->vin = vin;
@@ -695,7 +625,7 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
     return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
   {
     ac_points z;
-    rc = load_impedance(&z, t, engine);
+    rc = measure_load_impedance(&z, t, engine);
     if (rc != 0)
       goto done;
     for (size_t i = 0; i < z.n; i++) {
@@ -705,7 +635,7 @@ static int task_power(task_result *r, const task *t, ampsim_engine *engine)
       }
     }
   }
-  rc = small_signal_gain(&gain, engine, t, POWER_HZ);
+  rc = measure_small_signal_gain(&gain, engine, t, POWER_HZ);
   if (rc != 0)
     goto done;
 
@@ -790,6 +720,12 @@ static int run_task(void *result, const void *input, ampsim_engine *engine)
     return task_thd(r, t, engine);
   case TASK_POWER:
     return task_power(r, t, engine);
+  case TASK_STABILITY:
+    return measure_task_stability(r, t, engine);
+  case TASK_IMD:
+    return measure_task_imd(r, t, engine);
+  case TASK_CLIPPING:
+    return measure_task_clipping(r, t, engine);
   }
   return ampsim_error_set(AMPSIM_EINVAL, "unknown task");
 }
@@ -816,8 +752,17 @@ int ampsim_measure_check(const ampsim_measure_options *o)
                               o->vouts_rms[i]);
   if (!isfinite(o->thd_tolerance_db) || o->thd_tolerance_db <= 0.0)
     return ampsim_error_set(AMPSIM_EINVAL, "THD tolerance must be positive");
-  if ((o->figures & ~(unsigned)AMPSIM_FIG_ALL) != 0 || o->figures == 0)
+  if ((o->figures & ~(unsigned)AMPSIM_FIG_EVERY) != 0 || o->figures == 0)
     return ampsim_error_set(AMPSIM_EINVAL, "no figures selected");
+  if (o->n_caps > AMPSIM_MAX_CAPS)
+    return ampsim_error_set(AMPSIM_EINVAL, "--cap-load: at most %d capacitances", AMPSIM_MAX_CAPS);
+  for (size_t i = 0; i < o->n_caps; i++)
+    if (!isfinite(o->caps_f[i]) || o->caps_f[i] < 0.0 || o->caps_f[i] > 1e-3)
+      return ampsim_error_set(AMPSIM_EINVAL, "--cap-load: %g F is out of range (0 to 1 mF)",
+                              o->caps_f[i]);
+  if ((o->figures & AMPSIM_FIG_IMD) &&
+      (o->imd_tests == 0 || (o->imd_tests & ~(unsigned)(AMPSIM_IMD_SMPTE | AMPSIM_IMD_CCIF))))
+    return ampsim_error_set(AMPSIM_EINVAL, "--imd: choose smpte, ccif or both");
   return 0;
 }
 
@@ -836,7 +781,7 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
   char (*labels)[96] = NULL;
   const char **label_ptrs = NULL;
   ampsim_measurement *m = NULL;
-  size_t n = 0, max_tasks = 4 + AMPSIM_MAX_LEVELS * AMPSIM_MAX_LEVELS;
+  size_t n = 0, max_tasks = 4 + AMPSIM_MAX_LEVELS * AMPSIM_MAX_LEVELS + 2 + AMPSIM_MAX_CAPS + 3;
   runner_options run = {options->jobs, options->task_timeout_s};
   struct timespec start;
   unsigned fig = options->figures;
@@ -863,6 +808,7 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
 #define ADD_TASK(k, f, v, ...)                                                 \
   do {                                                                         \
     tasks[n].kind = (k);                                                       \
+    tasks[n].index = 0;                                                        \
     tasks[n].freq_hz = (f);                                                    \
     tasks[n].vout_rms = (v);                                                   \
     tasks[n].stage = stage;                                                    \
@@ -886,6 +832,29 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
     ADD_TASK(TASK_ZOUT, 0.0, 0.0, "output impedance");
   if (fig & (AMPSIM_FIG_GAIN | AMPSIM_FIG_CROSSTALK))
     ADD_TASK(TASK_AC, 0.0, 0.0, "gain and crosstalk");
+  if (fig & AMPSIM_FIG_CLIPPING) {
+    ADD_TASK(TASK_CLIPPING, POWER_HZ, options->vouts_rms[0], "overload recovery");
+  }
+  if (fig & AMPSIM_FIG_IMD) {
+    for (unsigned bit = AMPSIM_IMD_SMPTE; bit <= AMPSIM_IMD_CCIF; bit <<= 1) {
+      if (options->imd_tests & bit) {
+        ADD_TASK(TASK_IMD, 0.0, options->vouts_rms[0], "%s intermodulation",
+                 bit == AMPSIM_IMD_SMPTE ? "SMPTE" : "CCIF");
+        tasks[n - 1].index = (int)bit;
+      }
+    }
+  }
+  if (fig & AMPSIM_FIG_STABILITY) {
+    int legs = ampsim_topology_legs(options->bench.topology);
+    for (int h = 0; h < legs; h++) {
+      ADD_TASK(TASK_STABILITY, 0.0, 0.0, "loop gain of %s", h == 0 ? "the stage" : "the - half");
+      tasks[n - 1].index = -1 - h;
+    }
+    for (size_t i = 0; i < options->n_caps; i++) {
+      ADD_TASK(TASK_STABILITY, 0.0, 0.0, "capacitive load %g F", options->caps_f[i]);
+      tasks[n - 1].index = (int)i;
+    }
+  }
 #undef ADD_TASK
 
   rc = runner_run(run_task, tasks, sizeof *tasks, results, sizeof *results, n, label_ptrs, &run);
@@ -910,6 +879,7 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
   m->noise_band_hz[1] = BAND_HI_HZ;
   m->crosstalk_floor_db = CROSSTALK_FLOOR_DB;
   m->vout_rms_1pct = m->pout_w_1pct = m->vout_rms_01pct = m->pout_w_01pct = NAN;
+  m->stability.crossover_hz = m->stability.phase_margin_deg = m->stability.gain_margin_db = NAN;
   for (size_t i = 0; i < n; i++) {
     const task_result *r = &results[i];
     switch (tasks[i].kind) {
@@ -950,6 +920,31 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
       snprintf(m->power_note, sizeof m->power_note, "%s", r->power_note);
       break;
     }
+    case TASK_STABILITY:
+      m->has_loop = r->has_loop;
+      if (tasks[i].index < 0) {
+        size_t half = (size_t)(-1 - tasks[i].index);
+        m->halves[half] = r->stability;
+        if (half + 1 > m->n_halves)
+          m->n_halves = half + 1;
+        /* The worst half: least phase margin (NAN margins lose). */
+        if (isnan(m->stability.phase_margin_deg) ||
+            r->stability.phase_margin_deg < m->stability.phase_margin_deg)
+          m->stability = r->stability;
+      } else {
+        m->cap_load[tasks[i].index] = r->cap_load;
+        if ((size_t)tasks[i].index + 1 > m->n_cap_load)
+          m->n_cap_load = (size_t)tasks[i].index + 1;
+      }
+      break;
+    case TASK_IMD:
+      if (m->n_imd < 2)
+        m->imd[m->n_imd++] = r->imd;
+      break;
+    case TASK_CLIPPING:
+      m->has_clipping = 1;
+      m->clipping = r->clipping;
+      break;
     }
   }
   /* Ratios against stated references (docs/measurements.md). */
@@ -1051,6 +1046,9 @@ static int run_tasks(task *tasks, task_result *results, size_t n,
       break;
     case TASK_AC:
       snprintf(text[i], sizeof text[i], "crosstalk");
+      break;
+    default:
+      snprintf(text[i], sizeof text[i], "task");
       break;
     }
     labels[i] = text[i];
