@@ -243,6 +243,73 @@ static json_t *json_power(json_builder *b, const ampsim_measurement *m)
   return power;
 }
 
+static json_t *json_stability_of(json_builder *b, const ampsim_stability *st)
+{
+  json_t *o = json_object();
+  put(b, o, "crossover_hz", json_number(st->crossover_hz));
+  put(b, o, "phase_margin_deg", json_number(st->phase_margin_deg));
+  put(b, o, "gain_margin_db", json_number(st->gain_margin_db));
+  return o;
+}
+
+static json_t *json_halves(json_builder *b, const ampsim_measurement *m)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; i < m->n_halves && i < 2; i++)
+    append(b, list, json_stability_of(b, &m->halves[i]));
+  return list;
+}
+
+static json_t *json_cap_load(json_builder *b, const ampsim_measurement *m)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; i < m->n_cap_load && i < AMPSIM_MAX_CAPS; i++) {
+    const ampsim_cap_load_point *c = &m->cap_load[i];
+    json_t *o = json_object();
+    put(b, o, "cap_f", json_number(c->cap_f));
+    put(b, o, "overshoot_pct", json_number(c->overshoot_pct));
+    put(b, o, "ring_hz", json_number(c->ring_hz));
+    put(b, o, "settling_s", json_number(c->settling_s));
+    put(b, o, "zout_peak_ohms", json_number(c->zout_peak_ohms));
+    put(b, o, "zout_peak_hz", json_number(c->zout_peak_hz));
+    put(b, o, "phase_margin_deg", json_number(c->stability.phase_margin_deg));
+    put(b, o, "crossover_hz", json_number(c->stability.crossover_hz));
+    append(b, list, o);
+  }
+  return list;
+}
+
+static json_t *json_imd(json_builder *b, const ampsim_measurement *m)
+{
+  json_t *list = json_array();
+  for (size_t i = 0; i < m->n_imd && i < 2; i++) {
+    const ampsim_imd_point *p = &m->imd[i];
+    json_t *o = json_object();
+    put(b, o, "test", json_string(p->test == AMPSIM_IMD_SMPTE ? "smpte" : "ccif"));
+    put(b, o, "standard", json_string(p->test == AMPSIM_IMD_SMPTE ? "SMPTE RP120 (60 Hz + 7 kHz, 4:1)"
+                                                                 : "IEC 60268-3 difference frequency (19 kHz + 20 kHz, 1:1)"));
+    put(b, o, "vout_rms", json_number(p->vout_rms));
+    put(b, o, "d2_db", json_number(p->d2_db));
+    put(b, o, "d3_db", json_number(p->d3_db));
+    put(b, o, "imd_db", json_number(p->imd_db));
+    append(b, list, o);
+  }
+  return list;
+}
+
+static json_t *json_clipping(json_builder *b, const ampsim_measurement *m)
+{
+  json_t *o;
+  if (!m->has_clipping)
+    return json_null();
+  o = json_object();
+  put(b, o, "recovery_s", json_number(m->clipping.recovery_s));
+  put(b, o, "symmetric", json_boolean(m->clipping.symmetric));
+  put(b, o, "latched", json_boolean(m->clipping.latched));
+  put(b, o, "asymmetry_pct", json_number(m->clipping.asymmetry_pct));
+  return o;
+}
+
 /* A figure's value when it was measured, else null. */
 static json_t *if_measured(const ampsim_measurement *m, unsigned figure,
                            json_t *value)
@@ -323,6 +390,15 @@ int ampsim_report_json(char **out, const ampsim_measurement *m)
       if_measured(m, AMPSIM_FIG_CROSSTALK,
                   json_number(m->crosstalk_floor_db)));
   put(&b, doc, "power", if_measured(m, AMPSIM_FIG_POWER, json_power(&b, m)));
+  /* Stability is null when the stage marks no loop (Vloop): never guessed. */
+  put(&b, doc, "stability",
+      if_measured(m, AMPSIM_FIG_STABILITY,
+                  m->has_loop ? json_stability_of(&b, &m->stability) : json_null()));
+  put(&b, doc, "stability_halves",
+      if_measured(m, AMPSIM_FIG_STABILITY, m->has_loop ? json_halves(&b, m) : json_null()));
+  put(&b, doc, "cap_load", if_measured(m, AMPSIM_FIG_STABILITY, json_cap_load(&b, m)));
+  put(&b, doc, "imd", if_measured(m, AMPSIM_FIG_IMD, json_imd(&b, m)));
+  put(&b, doc, "clipping", if_measured(m, AMPSIM_FIG_CLIPPING, json_clipping(&b, m)));
   put(&b, doc, "elapsed_s", json_number(m->elapsed_s));
   if (doc == NULL || b.failed) {
     rc = ampsim_error_set(AMPSIM_ENOMEM, "report: out of memory building JSON");
@@ -639,6 +715,58 @@ static void table_power(strbuf *tb, const ampsim_measurement *m)
     strbuf_printf(tb, "  note: %.*s\n", (int)sizeof m->power_note, m->power_note);
 }
 
+static void stability_row(strbuf *tb, const char *label, const ampsim_stability *st)
+{
+  eng_text fc;
+  strbuf_printf(tb, "  %-14s crossover %s, phase margin ", label,
+                isfinite(st->crossover_hz) ? eng(fc, st->crossover_hz, "Hz") : "none");
+  if (isfinite(st->phase_margin_deg))
+    strbuf_printf(tb, "%.1f deg", st->phase_margin_deg);
+  else
+    strbuf_printf(tb, "n/a");
+  if (isfinite(st->gain_margin_db))
+    strbuf_printf(tb, ", gain margin %.1f dB\n", st->gain_margin_db);
+  else
+    strbuf_printf(tb, ", gain margin n/a (phase stays above -180 deg)\n");
+}
+
+static void table_stability(strbuf *tb, const ampsim_measurement *m)
+{
+  strbuf_printf(tb, "\nStability (loop gain at Vloop)\n");
+  if (!m->has_loop) {
+    strbuf_printf(tb, "  the stage marks no feedback loop (Vloop): margins not measured\n");
+  } else if (m->n_halves == 2) {
+    stability_row(tb, "+ half", &m->halves[0]);
+    stability_row(tb, "- half", &m->halves[1]);
+  } else {
+    stability_row(tb, "loop", &m->stability);
+  }
+  if (m->n_cap_load > 0)
+    strbuf_printf(tb, "  %-10s %9s %11s %11s %11s %12s %9s\n", "cable C", "overshoot", "ringing",
+                  "settling", "|Zout| peak", "at", "PM");
+  for (size_t i = 0; i < m->n_cap_load && i < AMPSIM_MAX_CAPS; i++) {
+    const ampsim_cap_load_point *c = &m->cap_load[i];
+    eng_text cap, ring, settle, z, f, pm;
+    snprintf(pm, sizeof pm, isfinite(c->stability.phase_margin_deg) ? "%.1f deg" : "n/a",
+             c->stability.phase_margin_deg);
+    strbuf_printf(tb, "  %-10s %8.1f%% %11s %11s %11s %12s %9s\n", eng(cap, c->cap_f, "F"),
+                  c->overshoot_pct, isfinite(c->ring_hz) ? eng(ring, c->ring_hz, "Hz") : "none",
+                  eng(settle, c->settling_s, "s"), eng(z, c->zout_peak_ohms, "ohm"),
+                  eng(f, c->zout_peak_hz, "Hz"), pm);
+  }
+}
+
+static void table_imd(strbuf *tb, const ampsim_measurement *m)
+{
+  strbuf_printf(tb, "\nIntermodulation (definitions: docs/imd.md)\n");
+  for (size_t i = 0; i < m->n_imd && i < 2; i++) {
+    const ampsim_imd_point *p = &m->imd[i];
+    strbuf_printf(tb, "  %-6s at %.3g Vrms: d2 %.1f dB, d3 %.1f dB, IMD %.1f dB\n",
+                  p->test == AMPSIM_IMD_SMPTE ? "SMPTE" : "CCIF", p->vout_rms, p->d2_db, p->d3_db,
+                  p->imd_db);
+  }
+}
+
 int ampsim_report_table(char **out, const ampsim_measurement *m)
 {
   strbuf tb = STRBUF_INIT;
@@ -668,6 +796,19 @@ int ampsim_report_table(char **out, const ampsim_measurement *m)
     table_crosstalk(&tb, m);
   if (measured(m, AMPSIM_FIG_POWER))
     table_power(&tb, m);
+  if (measured(m, AMPSIM_FIG_STABILITY))
+    table_stability(&tb, m);
+  if (measured(m, AMPSIM_FIG_IMD))
+    table_imd(&tb, m);
+  if (measured(m, AMPSIM_FIG_CLIPPING) && m->has_clipping)
+    strbuf_printf(&tb, "\nOverload recovery (burst 6 dB above 1 %% THD)\n  recovery %s; clipping %s (%.1f %%)%s\n",
+                  isfinite(m->clipping.recovery_s) ? "measured" : "not within the window",
+                  m->clipping.symmetric ? "symmetric" : "asymmetric", m->clipping.asymmetry_pct,
+                  m->clipping.latched ? "; LATCHED or oscillating after the burst" : "");
+  if (measured(m, AMPSIM_FIG_CLIPPING) && m->has_clipping && isfinite(m->clipping.recovery_s)) {
+    eng_text t;
+    strbuf_printf(&tb, "  recovery time %s\n", eng(t, m->clipping.recovery_s, "s"));
+  }
   if (m->elapsed_s > 0)
     strbuf_printf(&tb, "\nMeasured in %.1f s\n", m->elapsed_s);
 

@@ -315,6 +315,7 @@ static void json_key_order_is_fixed(void **state)
     "stage_params", "supply_split", "volume",
     "ground_ohms", "supply_v", "supply_ohms", "gain_db", "dc_offset_mv", "channel_imbalance_db",
     "thd", "noise", "zout", "response_deviation_db", "crosstalk", "crosstalk_floor_db", "power",
+    "stability", "stability_halves", "cap_load", "imd", "clipping",
     "elapsed_s",
   };
   ampsim_measurement *m = sample_measurement();
