@@ -41,13 +41,21 @@ typedef struct cli_scanner {
   int next;                  /* index of the next argument */
   const char *command;       /* "measure": named in hints */
   const cli_option *options; /* terminated by an entry with id 0 */
+  /* Which plain (non-option) arguments the command takes: NULL for none,
+   * else a test; an argument it refuses is an "unexpected argument". */
+  int (*takes_argument)(const char *arg);
 } cli_scanner;
+
+/* The id of a plain argument (see cli_scanner.takes_argument). */
+#define CLI_ARGUMENT (-1)
 
 /*
  * The next option of the command line: sets *id, *name (the option as
  * written, for messages: "--load" or "-j") and *value (NULL for a flag).
- * Returns 1 for an option, 0 at the end, or CLI_EXIT_ERROR (unknown option,
- * missing value, stray argument) after printing the error.
+ * A plain argument that the scanner takes gives *id CLI_ARGUMENT and the
+ * argument in *value (also after "--").
+ * Returns 1 for an option or argument, 0 at the end, or CLI_EXIT_ERROR
+ * (unknown option, missing value, stray argument) after printing the error.
  */
 int cli_next_option(cli_scanner *scanner, int *id, const char **name,
                     const char **value);
@@ -93,6 +101,7 @@ enum {
   CLI_OPT_GROUND_OHMS,
   CLI_OPT_SUPPLY,
   CLI_OPT_SUPPLY_OHMS,
+  CLI_OPT_PARAM,
   CLI_OPT_FIRST_COMMAND_OPTION /* a command's own options start here */
 };
 
@@ -104,15 +113,52 @@ enum {
   { CLI_OPT_LOAD, "--load", 0, 1 },                                            \
   { CLI_OPT_GROUND_OHMS, "--ground-ohms", 0, 1 },                              \
   { CLI_OPT_SUPPLY, "--supply", 0, 1 },                                        \
-  { CLI_OPT_SUPPLY_OHMS, "--supply-ohms", 0, 1 }
+  { CLI_OPT_SUPPLY_OHMS, "--supply-ohms", 0, 1 },                              \
+  { CLI_OPT_PARAM, "--param", 0, 1 }
+
+/* At most this many --param options. */
+#define CLI_MAX_PARAMS 32
+
+/* Which shared bench options were given (cli_bench_args.given). */
+enum {
+  CLI_GIVEN_TOPOLOGY = 1 << 0,
+  CLI_GIVEN_LOAD = 1 << 1, /* --load OHMS or --load NAME|FILE:SUBCKT */
+  CLI_GIVEN_GROUND_OHMS = 1 << 2,
+  CLI_GIVEN_SUPPLY = 1 << 3,
+  CLI_GIVEN_SUPPLY_OHMS = 1 << 4
+};
+
+/* The shared bench options as given on the command line. Strings point
+ * into argv. */
+typedef struct cli_bench_args {
+  ampsim_bench_options bench; /* the values given, defaults elsewhere */
+  const char *stage_spec;     /* --stage, or NULL */
+  const char *load_spec;      /* --load NAME|FILE.cir:SUBCKT (a headphone
+                                 model), or NULL for --load OHMS / none */
+  size_t n_params;            /* --param NAME=VALUE, in order */
+  const char *params[CLI_MAX_PARAMS];
+  unsigned given;             /* CLI_GIVEN_* */
+} cli_bench_args;
+
+/* Defaults, nothing given. */
+void cli_bench_args_init(cli_bench_args *args);
 
 /*
  * Apply one of the shared bench options (id < CLI_OPT_FIRST_COMMAND_OPTION,
- * except --help) to *bench or *stage_spec. Returns 0 or CLI_EXIT_ERROR
- * (printed).
+ * except --help) to *args. --load takes OHMS, or a bundled load's name or
+ * FILE.cir:SUBCKT, which is opened here to fail early. Returns 0 or
+ * CLI_EXIT_ERROR (printed).
  */
-int cli_bench_option(ampsim_bench_options *bench, const char **stage_spec,
-                     int id, const char *name, const char *value);
+int cli_bench_option(cli_bench_args *args, int id, const char *name,
+                     const char *value);
+
+/*
+ * Override a design's values with those given on the command line: the
+ * stage, the load (a number makes it a resistor again), every --param
+ * (merged with the design's own), topology, ground, supply. Returns 0 or
+ * CLI_EXIT_ERROR (printed).
+ */
+int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args);
 
 /* The help lines of the shared options. */
 extern const char cli_help_bench_options[];
@@ -126,13 +172,17 @@ extern const char cli_help_footer[];
 /* Each takes the arguments after the command name; returns the exit status. */
 int cli_cmd_measure(int argc, char **argv);
 int cli_cmd_netlist(int argc, char **argv);
+int cli_cmd_validate(int argc, char **argv);
+int cli_cmd_list(int argc, char **argv);
+int cli_cmd_check(int argc, char **argv); /* cmd_check.c: exit 0, 1 (regression) or 2 */
 
 /* Help texts of the commands (stdout). */
 void cli_help_measure(void);
 void cli_help_netlist(void);
+void cli_help_validate(void);
+void cli_help_list(void);
 
-/* Open a stage for a command, with the default netlist policy. Returns 0 or
- * CLI_EXIT_ERROR (printed). */
-int cli_open_stage(ampsim_stage **out, const char *spec);
+/* Whether arg names a design file (it ends in ".xml"). */
+int cli_is_design_file(const char *arg);
 
 #endif

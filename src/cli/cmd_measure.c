@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "ampsim/fileio.h"
 #include "ampsim/report.h"
 
@@ -42,12 +44,21 @@ static const cli_option measure_options[] = {
 void cli_help_measure(void)
 {
   printf("Usage: ampsim measure --stage FILE.cir:SUBCKT|NAME [options]\n"
+         "       ampsim measure DESIGN.xml [options]\n"
          "\n"
          "Build the stereo test bench around the stage, simulate it in\n"
          "libngspice and report THD, THD+N and harmonics, output noise\n"
          "(20 Hz-20 kHz, unweighted and A-weighted), output impedance,\n"
          "crosstalk, maximum output at 1 %% and 0.1 %% THD, gain and DC\n"
          "offset. Without --json, a readable table goes to stdout.\n"
+         "\n"
+         "With a design file (XML, see netlists/schema/design.rng and\n"
+         "'ampsim validate'), every design in it is measured: one table per\n"
+         "design under its name; --json gives one object, or an array of them\n"
+         "when the file holds several designs, each with its \"design\" name.\n"
+         "Every option given here overrides the file's value in every design\n"
+         "(--param merges with the file's parameters). All designs are checked\n"
+         "before the first simulation.\n"
          "\n"
          "Options:\n");
   fputs(cli_help_bench_options, stdout);
@@ -172,19 +183,179 @@ static int print_stdout(const char *text)
   return 0;
 }
 
+/* The measure options that a design file also sets (cli overrides). */
+enum {
+  GIVEN_FREQ = 1 << 0,
+  GIVEN_VOUT = 1 << 1,
+  GIVEN_FIGURES = 1 << 2
+};
+
+/* The JSON document of m with "design": NAME in front (a design file's
+ * designs are told apart by name). *out is new JSON (json_decref). */
+static int json_with_name(json_t **out, const ampsim_measurement *m,
+                          const char *name)
+{
+  json_t *doc = NULL, *named = NULL;
+  json_error_t error;
+  char *text = NULL;
+  int rc;
+
+  *out = NULL;
+  rc = ampsim_report_json(&text, m);
+  if (rc != 0)
+    return cli_library_error(rc);
+  doc = json_loads(text, JSON_REJECT_DUPLICATES, &error);
+  free(text);
+  named = json_object();
+  if (doc == NULL || named == NULL ||
+      json_object_set_new(named, "design", json_string(name)) != 0 ||
+      json_object_update(named, doc) != 0) {
+    json_decref(doc);
+    json_decref(named);
+    return cli_error("JSON: %s", doc == NULL ? error.text : strerror(ENOMEM));
+  }
+  json_decref(doc);
+  *out = named;
+  return 0;
+}
+
+/* The JSON text of every measurement: the report's own for a design from
+ * the command line; for a design file, each document named, and an array
+ * when there are several. */
+static int format_json(char **out, ampsim_measurement *const *m,
+                       const ampsim_design *designs, size_t n, int from_file)
+{
+  json_t *all = NULL;
+  size_t i;
+  int rc;
+
+  *out = NULL;
+  if (!from_file) {
+    rc = ampsim_report_json(out, m[0]);
+    return rc != 0 ? cli_library_error(rc) : 0;
+  }
+  if (n > 1) {
+    all = json_array();
+    if (all == NULL)
+      return cli_error("JSON: %s", strerror(ENOMEM));
+  }
+  for (i = 0; i < n; i++) {
+    json_t *doc;
+    if (json_with_name(&doc, m[i], designs[i].name) != 0) {
+      json_decref(all);
+      return CLI_EXIT_ERROR;
+    }
+    if (all == NULL) {
+      all = doc;
+    } else if (json_array_append_new(all, doc) != 0) {
+      json_decref(all);
+      return cli_error("JSON: %s", strerror(ENOMEM));
+    }
+  }
+  /* The report's own layout: 2-space indent, doubles to 17 digits. */
+  *out = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                             JSON_REAL_PRECISION(17));
+  json_decref(all);
+  if (*out == NULL)
+    return cli_error("JSON: %s", strerror(ENOMEM));
+  /* json_dumps ends without a newline; the report ends with one. */
+  {
+    size_t len = strlen(*out);
+    char *grown = realloc(*out, len + 2);
+    if (grown == NULL) {
+      free(*out);
+      *out = NULL;
+      return cli_error("JSON: %s", strerror(ENOMEM));
+    }
+    grown[len] = '\n';
+    grown[len + 1] = '\0';
+    *out = grown;
+  }
+  return 0;
+}
+
+/* Append text to the growing *all (len in *len). */
+static int append(char **all, size_t *len, const char *text)
+{
+  size_t n = strlen(text);
+  char *grown = realloc(*all, *len + n + 1);
+
+  if (grown == NULL)
+    return cli_error("%s", strerror(ENOMEM));
+  memcpy(grown + *len, text, n + 1);
+  *all = grown;
+  *len += n;
+  return 0;
+}
+
+/* The tables: for a design file, each under a heading with the design's
+ * name and where it is defined. */
+static int format_tables(char **out, ampsim_measurement *const *m,
+                         const ampsim_design *designs, size_t n, int from_file)
+{
+  char *all = NULL;
+  size_t len = 0, i;
+  int rc;
+
+  *out = NULL;
+  for (i = 0; i < n; i++) {
+    char *table = NULL;
+    rc = ampsim_report_table(&table, m[i]);
+    if (rc != 0) {
+      free(all);
+      return cli_library_error(rc);
+    }
+    if (from_file) {
+      char heading[sizeof designs[i].name + sizeof designs[i].origin + 8];
+      size_t width, k;
+      snprintf(heading, sizeof heading, "%s%s (%s)\n", i > 0 ? "\n" : "",
+               designs[i].name, designs[i].origin);
+      rc = append(&all, &len, heading);
+      /* Underline it, one '=' per character (UTF-8 continuation bytes do
+       * not count). */
+      width = 0;
+      for (k = i > 0 ? 1 : 0; heading[k] != '\0' && heading[k] != '\n'; k++)
+        if (((unsigned char)heading[k] & 0xC0) != 0x80)
+          width++;
+      for (k = 0; rc == 0 && k < width; k++)
+        rc = append(&all, &len, "=");
+      if (rc == 0)
+        rc = append(&all, &len, "\n");
+    } else {
+      rc = 0;
+    }
+    if (rc == 0)
+      rc = append(&all, &len, table);
+    free(table);
+    if (rc != 0) {
+      free(all);
+      return rc;
+    }
+  }
+  *out = all;
+  return 0;
+}
+
 int cli_cmd_measure(int argc, char **argv)
 {
   ampsim_measure_options opts = AMPSIM_MEASURE_OPTIONS_INIT;
-  cli_scanner scanner = { argc, argv, 0, "measure", measure_options };
-  const char *stage_spec = NULL;
+  cli_scanner scanner = { argc, argv, 0, "measure", measure_options,
+                          cli_is_design_file };
+  cli_bench_args args;
+  unsigned given = 0;
+  const char *design_path = NULL;
   const char *json_path = NULL;
-  ampsim_stage *stage = NULL;
-  ampsim_measurement *m = NULL;
+  ampsim_design_list *list = NULL;
+  ampsim_design *single = NULL;
+  ampsim_design *designs = NULL;
+  ampsim_measurement **m = NULL;
+  size_t n = 0, i;
   char *json = NULL;
   char *table = NULL;
   int exit_code = CLI_EXIT_ERROR;
   int rc;
 
+  cli_bench_args_init(&args);
   for (;;) {
     int id;
     const char *name;
@@ -195,16 +366,26 @@ int cli_cmd_measure(int argc, char **argv)
     if (rc != 1)
       goto done;
     switch (id) {
+    case CLI_ARGUMENT:
+      rc = 0;
+      if (design_path != NULL)
+        rc = cli_error("one design file at a time: '%s' and '%s' (see "
+                       "'ampsim measure --help')",
+                       design_path, value);
+      design_path = value;
+      break;
     case CLI_OPT_HELP:
       cli_help_measure();
       exit_code = CLI_EXIT_OK;
       goto done;
     case OPT_FREQ:
       rc = parse_freqs(&opts, name, value);
+      given |= GIVEN_FREQ;
       break;
     case OPT_VOUT:
       rc = cli_parse_list(opts.vouts_rms, &opts.n_vouts, AMPSIM_MAX_LEVELS,
                           name, value, CLI_POSITIVE, "Vrms");
+      given |= GIVEN_VOUT;
       break;
     case OPT_JSON:
       json_path = value;
@@ -219,53 +400,103 @@ int cli_cmd_measure(int argc, char **argv)
       break;
     case OPT_FIGURES:
       rc = parse_figures(&opts.figures, name, value);
+      given |= GIVEN_FIGURES;
       break;
     default:
-      rc = cli_bench_option(&opts.bench, &stage_spec, id, name, value);
+      rc = cli_bench_option(&args, id, name, value);
       break;
     }
     if (rc != 0)
       goto done;
   }
-  if (stage_spec == NULL) {
-    cli_error("--stage is required (see 'ampsim measure --help')");
+  if (design_path == NULL && args.stage_spec == NULL) {
+    cli_error("--stage or a design file is required (see 'ampsim measure "
+              "--help')");
     goto done;
   }
 
+  /* The designs: the file's, or one from the options. */
   ampsim_error_clear();
-  rc = ampsim_measure_check(&opts);
-  if (rc != 0) {
-    cli_library_error(rc);
-    goto done;
+  if (design_path != NULL) {
+    rc = ampsim_design_load(&list, design_path);
+    if (rc != 0) {
+      cli_library_error(rc);
+      goto done;
+    }
+    designs = list->items;
+    n = list->n;
+  } else {
+    single = malloc(sizeof *single);
+    if (single == NULL) {
+      cli_error("%s", strerror(ENOMEM));
+      goto done;
+    }
+    ampsim_design_init(single);
+    designs = single;
+    n = 1;
+  }
+  for (i = 0; i < n; i++) {
+    ampsim_measure_options *o = &designs[i].options;
+    if (cli_apply_bench_args(&designs[i], &args) != 0)
+      goto done;
+    if (given & GIVEN_FREQ) {
+      o->n_freqs = opts.n_freqs;
+      memcpy(o->freqs_hz, opts.freqs_hz, sizeof o->freqs_hz);
+    }
+    if (given & GIVEN_VOUT) {
+      o->n_vouts = opts.n_vouts;
+      memcpy(o->vouts_rms, opts.vouts_rms, sizeof o->vouts_rms);
+    }
+    if (given & GIVEN_FIGURES)
+      o->figures = opts.figures;
+    o->jobs = opts.jobs;
+    o->task_timeout_s = opts.task_timeout_s;
+  }
+
+  /* Everything that can be checked is checked before the first
+   * simulation: the values, the output path, then every design's parts. */
+  for (i = 0; i < n; i++) {
+    ampsim_error_clear();
+    rc = ampsim_measure_check(&designs[i].options);
+    if (rc != 0) {
+      cli_library_error(rc);
+      goto done;
+    }
   }
   if (json_path != NULL && strcmp(json_path, "-") != 0 &&
       check_output_path(json_path) != 0)
     goto done;
-  if (cli_open_stage(&stage, stage_spec) != 0)
-    goto done;
+  for (i = 0; i < n; i++) {
+    ampsim_error_clear();
+    rc = ampsim_design_check(&designs[i]);
+    if (rc != 0) {
+      cli_library_error(rc);
+      goto done;
+    }
+  }
 
-  rc = ampsim_measure(&m, stage, &opts);
-  if (rc != 0) {
-    cli_library_error(rc);
+  m = calloc(n, sizeof *m);
+  if (m == NULL) {
+    cli_error("%s", strerror(ENOMEM));
     goto done;
+  }
+  for (i = 0; i < n; i++) {
+    ampsim_error_clear();
+    rc = ampsim_design_measure(&m[i], &designs[i]);
+    if (rc != 0) {
+      cli_library_error(rc);
+      goto done;
+    }
   }
 
   /* Everything is formatted before anything is written, so a failure here
    * leaves no output at all. */
-  if (json_path != NULL) {
-    rc = ampsim_report_json(&json, m);
-    if (rc != 0) {
-      cli_library_error(rc);
-      goto done;
-    }
-  }
-  if (json_path == NULL || strcmp(json_path, "-") != 0) {
-    rc = ampsim_report_table(&table, m);
-    if (rc != 0) {
-      cli_library_error(rc);
-      goto done;
-    }
-  }
+  if (json_path != NULL &&
+      format_json(&json, m, designs, n, design_path != NULL) != 0)
+    goto done;
+  if ((json_path == NULL || strcmp(json_path, "-") != 0) &&
+      format_tables(&table, m, designs, n, design_path != NULL) != 0)
+    goto done;
 
   /* stdout first: if it cannot be written, the JSON file is not touched. */
   if (print_stdout(table != NULL ? table : json) != 0)
@@ -282,7 +513,10 @@ int cli_cmd_measure(int argc, char **argv)
 done:
   free(table);
   free(json);
-  ampsim_measurement_free(m);
-  ampsim_stage_free(stage);
+  for (i = 0; m != NULL && i < n; i++)
+    ampsim_measurement_free(m[i]);
+  free(m);
+  free(single);
+  ampsim_design_list_free(list);
   return exit_code;
 }

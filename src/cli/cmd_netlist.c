@@ -50,17 +50,20 @@ void cli_help_netlist(void)
 
 int cli_cmd_netlist(int argc, char **argv)
 {
-  ampsim_bench_options bench = AMPSIM_BENCH_OPTIONS_INIT;
   ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
   ampsim_bench_kind kind = AMPSIM_BENCH_LOADED;
-  cli_scanner scanner = { argc, argv, 0, "netlist", netlist_options };
-  const char *stage_spec = NULL;
+  cli_scanner scanner = { argc, argv, 0, "netlist", netlist_options, NULL };
+  cli_bench_args args;
+  ampsim_design design;
+  ampsim_bench_options bench;
   ampsim_stage *stage = NULL;
+  ampsim_stage *load = NULL;
   char *text = NULL;
   int exit_code = CLI_EXIT_ERROR;
   size_t len;
   int rc;
 
+  cli_bench_args_init(&args);
   for (;;) {
     int id;
     const char *name;
@@ -92,25 +95,31 @@ int cli_cmd_netlist(int argc, char **argv)
                             "V");
       break;
     default:
-      rc = cli_bench_option(&bench, &stage_spec, id, name, value);
+      rc = cli_bench_option(&args, id, name, value);
       break;
     }
     if (rc != 0)
       goto done;
   }
-  if (stage_spec == NULL) {
+  if (args.stage_spec == NULL) {
     cli_error("--stage is required (see 'ampsim netlist --help')");
     goto done;
   }
 
+  /* The same design that `ampsim measure` would build from these options. */
+  ampsim_design_init(&design);
+  if (cli_apply_bench_args(&design, &args) != 0)
+    goto done;
+  bench = design.options.bench;
   ampsim_error_clear();
   rc = ampsim_bench_check(&bench);
+  if (rc == 0)
+    rc = ampsim_design_open(&stage, &load, &design);
   if (rc != 0) {
     cli_library_error(rc);
     goto done;
   }
-  if (cli_open_stage(&stage, stage_spec) != 0)
-    goto done;
+  bench.load_model = load;
   rc = ampsim_bench_netlist(&text, stage, &bench, kind, &drive);
   if (rc != 0) {
     cli_library_error(rc);
@@ -128,6 +137,7 @@ int cli_cmd_netlist(int argc, char **argv)
 
 done:
   free(text);
+  ampsim_stage_free(load);
   ampsim_stage_free(stage);
   return exit_code;
 }

@@ -1,7 +1,7 @@
 /*
- * main.c - the `ampsim` command: dispatch to a command (measure, netlist),
- * the top-level help and the version. See cli.h for what the tool does and
- * does not do.
+ * main.c - the `ampsim` command: dispatch to a command (measure, validate,
+ * list, netlist), the top-level help and the version. See cli.h for what the
+ * tool does and does not do.
  */
 #include "cli.h"
 
@@ -19,7 +19,10 @@ static void help_top(void)
         "DC offset.\n"
         "\n"
         "Commands:\n"
-        "  measure    measure every figure of a stage (table or JSON)\n"
+        "  measure    measure every figure of a stage or of the designs in a\n"
+        "             design file (table or JSON)\n"
+        "  validate   check design files without simulating\n"
+        "  list       the bundled stages, loads and op-amp models\n"
         "  netlist    print the generated test-bench netlist\n"
         "  help CMD   the options of a command\n"
         "\n"
@@ -31,6 +34,12 @@ static void help_top(void)
   printf("-------------------------------------------------------------------"
          "-----\n");
   cli_help_measure();
+  printf("-------------------------------------------------------------------"
+         "-----\n");
+  cli_help_validate();
+  printf("-------------------------------------------------------------------"
+         "-----\n");
+  cli_help_list();
   printf("-------------------------------------------------------------------"
          "-----\n");
   cli_help_netlist();
@@ -52,6 +61,14 @@ static int cmd_help(int argc, char **argv)
   }
   if (strcmp(argv[0], "netlist") == 0) {
     cli_help_netlist();
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(argv[0], "validate") == 0) {
+    cli_help_validate();
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(argv[0], "list") == 0) {
+    cli_help_list();
     return CLI_EXIT_OK;
   }
   if (strcmp(argv[0], "help") == 0) {
@@ -89,6 +106,12 @@ int main(int argc, char **argv)
     rc = cli_cmd_measure(argc - 2, argv + 2);
   } else if (strcmp(command, "netlist") == 0) {
     rc = cli_cmd_netlist(argc - 2, argv + 2);
+  } else if (strcmp(command, "validate") == 0) {
+    rc = cli_cmd_validate(argc - 2, argv + 2);
+  } else if (strcmp(command, "list") == 0) {
+    rc = cli_cmd_list(argc - 2, argv + 2);
+  } else if (strcmp(command, "check") == 0) {
+    rc = cli_cmd_check(argc - 2, argv + 2);
   } else if (strcmp(command, "help") == 0) {
     rc = cmd_help(argc - 2, argv + 2);
   } else if (command[0] == '-') {

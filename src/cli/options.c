@@ -87,9 +87,16 @@ int cli_next_option(cli_scanner *s, int *id, const char **name,
   arg = s->argv[s->next++];
 
   if (strcmp(arg, "--") == 0) {
-    if (s->next < s->argc)
-      return cli_error("unexpected argument '%s' (see 'ampsim %s --help')",
-                       s->argv[s->next], s->command);
+    if (s->next < s->argc) {
+      arg = s->argv[s->next++];
+      if (s->takes_argument != NULL && s->takes_argument(arg) && s->next == s->argc) {
+        *id = CLI_ARGUMENT;
+        *value = arg;
+        return 1;
+      }
+      return cli_error("unexpected argument '%s' (see 'ampsim %s --help')", arg,
+                       s->command);
+    }
     return 0;
   }
   if (arg[0] == '-' && arg[1] == '-') {
@@ -114,6 +121,10 @@ int cli_next_option(cli_scanner *s, int *id, const char **name,
       inline_value = arg + 2; /* -j4 */
     }
     snprintf(written, sizeof written, "-%c", option->short_name);
+  } else if (s->takes_argument != NULL && s->takes_argument(arg)) {
+    *id = CLI_ARGUMENT;
+    *value = arg;
+    return 1;
   } else {
     return cli_error("unexpected argument '%s' (see 'ampsim %s --help')", arg,
                      s->command);
@@ -269,12 +280,59 @@ int cli_parse_int(int *out, const char *name, const char *text, int min,
 /* Shared bench options                                                     */
 /* ------------------------------------------------------------------------ */
 
-int cli_bench_option(ampsim_bench_options *bench, const char **stage_spec,
-                     int id, const char *name, const char *value)
+void cli_bench_args_init(cli_bench_args *args)
 {
+  const ampsim_bench_options defaults = AMPSIM_BENCH_OPTIONS_INIT;
+
+  memset(args, 0, sizeof *args);
+  args->bench = defaults;
+}
+
+/* --load VALUE names a headphone model rather than a number of ohms: a
+ * FILE.cir:SUBCKT, or a word that does not start like a number (so that
+ * "32ohm" and "-32" still get the number's messages). */
+static int names_a_load_model(const char *value)
+{
+  double unused;
+
+  if (strchr(value, ':') != NULL)
+    return 1;
+  if (isdigit((unsigned char)value[0]) || value[0] == '.' || value[0] == '+' ||
+      value[0] == '-' || isspace((unsigned char)value[0]))
+    return 0;
+  /* "nan", "inf": numbers that are not finite, said as such. */
+  return parse_eng(&unused, value, strlen(value)) == -1;
+}
+
+/* Check a --param NAME=VALUE the way the library will apply it. */
+static int check_param(const char *name, const char *value)
+{
+  const char *eq = strchr(value, '=');
+  ampsim_design scratch;
+  char param_name[64];
+
+  if (eq == NULL || eq == value || eq[1] == '\0')
+    return cli_error("%s: '%s' is not NAME=VALUE (e.g. gain=5)", name, value);
+  if ((size_t)(eq - value) >= sizeof param_name)
+    return cli_error("%s: '%.*s' is not a parameter name", name, (int)(eq - value),
+                     value);
+  memcpy(param_name, value, (size_t)(eq - value));
+  param_name[eq - value] = '\0';
+  ampsim_design_init(&scratch);
+  ampsim_error_clear();
+  if (ampsim_design_set_param(&scratch, param_name, eq + 1) != 0)
+    return cli_error("%s: %s", name, ampsim_error_last());
+  return 0;
+}
+
+int cli_bench_option(cli_bench_args *args, int id, const char *name,
+                     const char *value)
+{
+  ampsim_bench_options *bench = &args->bench;
+
   switch (id) {
   case CLI_OPT_STAGE:
-    *stage_spec = value;
+    args->stage_spec = value;
     return 0;
   case CLI_OPT_TOPOLOGY:
     if (strcmp(value, "se") == 0)
@@ -283,33 +341,95 @@ int cli_bench_option(ampsim_bench_options *bench, const char **stage_spec,
       bench->topology = AMPSIM_TOPOLOGY_BTL;
     else
       return cli_error("%s: '%s' is not se or btl", name, value);
+    args->given |= CLI_GIVEN_TOPOLOGY;
     return 0;
   case CLI_OPT_LOAD:
+    args->given |= CLI_GIVEN_LOAD;
+    if (names_a_load_model(value)) {
+      const ampsim_netlist_policy policy = AMPSIM_NETLIST_POLICY_INIT;
+      ampsim_stage *load = NULL;
+      int rc;
+      /* Open it now: a misspelt name fails before anything else. */
+      ampsim_error_clear();
+      rc = ampsim_load_open(&load, value, &policy);
+      ampsim_stage_free(load);
+      if (rc != 0)
+        return cli_error("%s: %s", name, ampsim_error_last());
+      args->load_spec = value;
+      return 0;
+    }
+    args->load_spec = NULL;
     return cli_parse_number(&bench->load_ohms, name, value, CLI_POSITIVE,
                             "ohm");
   case CLI_OPT_GROUND_OHMS:
+    args->given |= CLI_GIVEN_GROUND_OHMS;
     return cli_parse_number(&bench->ground_ohms, name, value, CLI_NONNEGATIVE,
                             "ohm");
   case CLI_OPT_SUPPLY:
+    args->given |= CLI_GIVEN_SUPPLY;
     return cli_parse_number(&bench->supply_v, name, value, CLI_POSITIVE, "V");
   case CLI_OPT_SUPPLY_OHMS:
+    args->given |= CLI_GIVEN_SUPPLY_OHMS;
     return cli_parse_number(&bench->supply_ohms, name, value, CLI_NONNEGATIVE,
                             "ohm");
+  case CLI_OPT_PARAM:
+    if (args->n_params == CLI_MAX_PARAMS)
+      return cli_error("%s: too many (at most %d)", name, CLI_MAX_PARAMS);
+    if (check_param(name, value) != 0)
+      return CLI_EXIT_ERROR;
+    args->params[args->n_params++] = value;
+    return 0;
   default:
     return cli_error("%s: internal error: not a bench option", name);
   }
 }
 
-int cli_open_stage(ampsim_stage **out, const char *spec)
+int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args)
 {
-  const ampsim_netlist_policy policy = AMPSIM_NETLIST_POLICY_INIT;
-  int rc;
+  ampsim_bench_options *bench = &design->options.bench;
+  size_t i;
 
-  ampsim_error_clear();
-  rc = ampsim_stage_open(out, spec, &policy);
-  if (rc != 0)
-    return cli_library_error(rc);
+  if (args->stage_spec != NULL) {
+    snprintf(design->stage_spec, sizeof design->stage_spec, "%s",
+             args->stage_spec);
+    /* The stage's own messages say what is wrong with --stage. */
+    design->stage_origin[0] = '\0';
+  }
+  if (args->given & CLI_GIVEN_LOAD) {
+    if (args->load_spec != NULL) {
+      snprintf(design->load_spec, sizeof design->load_spec, "%s",
+               args->load_spec);
+      snprintf(design->load_origin, sizeof design->load_origin, "--load");
+    } else {
+      design->load_spec[0] = '\0';
+      design->load_origin[0] = '\0';
+      bench->load_ohms = args->bench.load_ohms;
+    }
+  }
+  if (args->given & CLI_GIVEN_TOPOLOGY)
+    bench->topology = args->bench.topology;
+  if (args->given & CLI_GIVEN_GROUND_OHMS)
+    bench->ground_ohms = args->bench.ground_ohms;
+  if (args->given & CLI_GIVEN_SUPPLY)
+    bench->supply_v = args->bench.supply_v;
+  if (args->given & CLI_GIVEN_SUPPLY_OHMS)
+    bench->supply_ohms = args->bench.supply_ohms;
+  for (i = 0; i < args->n_params; i++) {
+    const char *p = args->params[i];
+    const char *eq = strchr(p, '=');
+    char param_name[64];
+    snprintf(param_name, sizeof param_name, "%.*s", (int)(eq - p), p);
+    ampsim_error_clear();
+    if (ampsim_design_set_param(design, param_name, eq + 1) != 0)
+      return cli_error("--param: %s", ampsim_error_last());
+  }
   return 0;
+}
+
+int cli_is_design_file(const char *arg)
+{
+  size_t n = strlen(arg);
+  return n > 4 && strcmp(arg + n - 4, ".xml") == 0;
 }
 
 const char cli_help_bench_options[] =
@@ -319,12 +439,19 @@ const char cli_help_bench_options[] =
     "                       order: in out vp vn gnd. Required.\n"
     "  --topology se|btl    single-ended (shared return) or bridge-tied load\n"
     "                       (two stages in antiphase, floating load) [se]\n"
-    "  --load OHMS          resistive load per channel, > 0 [32]\n"
+    "  --load OHMS|NAME|FILE.cir:SUBCKT\n"
+    "                       the load of each channel: a resistor of OHMS\n"
+    "                       (> 0), a bundled headphone model by name (e.g.\n"
+    "                       dynamic300; see 'ampsim list loads'), or\n"
+    "                       subcircuit SUBCKT of FILE.cir, pins hot ret [32]\n"
     "  --ground-ohms R      SE: shared ground-return resistance; BTL: the\n"
     "                       resistance of each load wire, >= 0 [0]\n"
     "  --supply V           symmetric rails +V and -V, > 0 [15]\n"
     "  --supply-ohms R      source resistance of each rail, shared by both\n"
-    "                       channels, >= 0 [0]\n";
+    "                       channels, >= 0 [0]\n"
+    "  --param NAME=VALUE   a parameter of the stage's subcircuit (.subckt ...\n"
+    "                       params:), e.g. --param gain=5; repeat for more.\n"
+    "                       Merged with a design file's <param> values\n";
 
 const char cli_help_footer[] =
     "Numbers take engineering suffixes: f p n u m k meg G T (50m, 1k, 4.7u,\n"

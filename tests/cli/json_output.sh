@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/lib.sh"
 S=(--stage "$CLI_TMP/absent.cir:amp")
 
 # Bad options: no file appears, wherever --json stands.
-expect_error "ampsim: --load: 'abc' is not a number" measure "${S[@]}" --json out.json --load abc
+expect_error "ampsim: --load: '3x' is not a number" measure "${S[@]}" --json out.json --load 3x
 check "bad option: no out.json" test ! -e out.json
 expect_error "ampsim: --vout: '0' must be greater than 0 Vrms" measure --vout 0 --json out.json "${S[@]}"
 check "bad option after --json: no out.json" test ! -e out.json
@@ -29,7 +29,7 @@ expect_error "ampsim: adir: Is a directory" measure "${S[@]}" --json adir
 check "adir is still an empty folder" test -d adir -a -z "$(ls -A adir)"
 
 # --json - : on failure, nothing at all on stdout.
-expect_error "ampsim: --load: 'abc' is not a number" measure "${S[@]}" --json - --load abc
+expect_error "ampsim: --load: '3x' is not a number" measure "${S[@]}" --json - --load 3x
 expect_error_containing measure "${S[@]}" --json - -- absent.cir
 
 cli_finish
