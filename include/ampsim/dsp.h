@@ -97,6 +97,18 @@ int ampsim_dsp_noise_integrate(double *vrms, double *vrms_a, const double *f,
                                const double *density, size_t n, double lo_hz,
                                double hi_hz);
 
+/*
+ * The RMS amplitude of DFT bins 0..n_bins-1 of a real record x[0..n-1]
+ * (rectangular window, real FFT): rms[0] = |mean|, rms[k] = sqrt(2) |X_k| / n
+ * for 0 < k < n/2, and |X_k| / n for the Nyquist bin k = n/2 (n even): a
+ * cosine of amplitude a on a bin 0 < k < n/2 gives a / sqrt(2), and the
+ * squares of all n/2 + 1 bins sum to the record's mean square (Parseval). A record
+ * spanning P periods of a common frequency fc puts k * fc on bin k * P.
+ * rms[] is the caller's, n_bins entries; requires n >= 2 and
+ * 1 <= n_bins <= n/2 + 1. Returns 0, AMPSIM_EINVAL or AMPSIM_ENOMEM.
+ */
+int ampsim_dsp_spectrum(double *rms, size_t n_bins, const double *x, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -446,3 +446,53 @@ int ampsim_dsp_noise_integrate(double *vrms, double *vrms_a, const double *f,
                   : 0.0;
   return 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Spectrum                                                                  */
+/* ------------------------------------------------------------------------ */
+
+int ampsim_dsp_spectrum(double *rms, size_t n_bins, const double *x, size_t n)
+{
+  double *record = NULL;
+  fftw_complex *spectrum = NULL;
+  fftw_plan plan = NULL;
+  size_t bin;
+  int rc = 0;
+
+  if (rms == NULL || x == NULL)
+    return ampsim_error_set(AMPSIM_EINVAL, "spectrum: NULL argument");
+  if (n < 2 || n > (size_t)INT_MAX)
+    return ampsim_error_set(AMPSIM_EINVAL,
+                            "spectrum: record length %zu out of range", n);
+  if (n_bins < 1 || n_bins > n / 2 + 1)
+    return ampsim_error_set(AMPSIM_EINVAL,
+                            "spectrum: %zu bins asked of a %zu-point record "
+                            "(1 to %zu)",
+                            n_bins, n, n / 2 + 1);
+  record = fftw_malloc(sizeof *record * n);
+  spectrum = fftw_malloc(sizeof *spectrum * (n / 2 + 1));
+  if (record == NULL || spectrum == NULL) {
+    rc = ampsim_error_set(AMPSIM_ENOMEM, "spectrum: out of memory for %zu "
+                                         "samples", n);
+    goto done;
+  }
+  plan = fftw_plan_dft_r2c_1d((int)n, record, spectrum, FFTW_ESTIMATE);
+  if (plan == NULL) {
+    rc = ampsim_error_set(AMPSIM_ENOMEM, "spectrum: FFTW could not plan a "
+                                         "%zu-point transform", n);
+    goto done;
+  }
+  memcpy(record, x, sizeof *record * n);
+  fftw_execute(plan);
+  /* bin_power() is the bin's share of the mean square, so its root is the
+   * RMS amplitude whatever the bin (DC and Nyquist have no conjugate twin). */
+  for (bin = 0; bin < n_bins; bin++)
+    rms[bin] = sqrt(bin_power(spectrum, bin, n));
+
+done:
+  if (plan != NULL)
+    fftw_destroy_plan(plan);
+  fftw_free(spectrum);
+  fftw_free(record);
+  return rc;
+}
