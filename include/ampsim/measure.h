@@ -200,6 +200,15 @@ typedef struct ampsim_measurement {
 int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
                    const ampsim_measure_options *options);
 
+/*
+ * Parse a list of figure names separated by commas or white space: thd noise
+ * zout crosstalk power gain stability imd clipping, "all" (the six headline
+ * figures) and "every". On an unknown or missing name returns AMPSIM_EINVAL
+ * with the message "'NAME' is not one of thd, noise, ..." (no prefix: the
+ * caller adds where the list came from).
+ */
+int ampsim_figures_parse(unsigned *out, const char *text);
+
 /* Free a measurement; NULL is a no-op. */
 void ampsim_measurement_free(ampsim_measurement *measurement);
 

@@ -102,6 +102,11 @@ enum {
   CLI_OPT_SUPPLY,
   CLI_OPT_SUPPLY_OHMS,
   CLI_OPT_PARAM,
+  CLI_OPT_SUPPLY_SPLIT,
+  CLI_OPT_VOLUME_DB,
+  CLI_OPT_VOLUME,
+  CLI_OPT_POT_OHMS,
+  CLI_OPT_POT_TRACKING,
   CLI_OPT_FIRST_COMMAND_OPTION /* a command's own options start here */
 };
 
@@ -114,7 +119,12 @@ enum {
   { CLI_OPT_GROUND_OHMS, "--ground-ohms", 0, 1 },                              \
   { CLI_OPT_SUPPLY, "--supply", 0, 1 },                                        \
   { CLI_OPT_SUPPLY_OHMS, "--supply-ohms", 0, 1 },                              \
-  { CLI_OPT_PARAM, "--param", 0, 1 }
+  { CLI_OPT_PARAM, "--param", 0, 1 },                                          \
+  { CLI_OPT_SUPPLY_SPLIT, "--supply-split", 0, 0 },                            \
+  { CLI_OPT_VOLUME_DB, "--volume-db", 0, 1 },                                  \
+  { CLI_OPT_VOLUME, "--volume", 0, 1 },                                        \
+  { CLI_OPT_POT_OHMS, "--pot-ohms", 0, 1 },                                    \
+  { CLI_OPT_POT_TRACKING, "--pot-tracking-db", 0, 1 }
 
 /* At most this many --param options. */
 #define CLI_MAX_PARAMS 32
@@ -125,7 +135,10 @@ enum {
   CLI_GIVEN_LOAD = 1 << 1, /* --load OHMS or --load NAME|FILE:SUBCKT */
   CLI_GIVEN_GROUND_OHMS = 1 << 2,
   CLI_GIVEN_SUPPLY = 1 << 3,
-  CLI_GIVEN_SUPPLY_OHMS = 1 << 4
+  CLI_GIVEN_SUPPLY_OHMS = 1 << 4,
+  CLI_GIVEN_SUPPLY_SPLIT = 1 << 5,
+  CLI_GIVEN_VOLUME = 1 << 6,   /* --volume or --pot-* */
+  CLI_GIVEN_VOLUME_DB = 1 << 7 /* --volume-db */
 };
 
 /* The shared bench options as given on the command line. Strings point
@@ -175,12 +188,18 @@ int cli_cmd_netlist(int argc, char **argv);
 int cli_cmd_validate(int argc, char **argv);
 int cli_cmd_list(int argc, char **argv);
 int cli_cmd_check(int argc, char **argv); /* cmd_check.c: exit 0, 1 (regression) or 2 */
+int cli_cmd_compare(int argc, char **argv); /* cmd_compare.c */
+int cli_cmd_report(int argc, char **argv);  /* cmd_report.c */
+/* `ampsim --version`: ampsim's and libngspice's versions (cmd_version.c). */
+int cli_print_version(void);
 
 /* Help texts of the commands (stdout). */
 void cli_help_measure(void);
 void cli_help_netlist(void);
 void cli_help_validate(void);
 void cli_help_list(void);
+void cli_help_compare(void);
+void cli_help_report(void);
 
 /* Whether arg names a design file (it ends in ".xml"). */
 int cli_is_design_file(const char *arg);

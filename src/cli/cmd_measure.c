@@ -27,7 +27,10 @@ enum {
   OPT_JSON,
   OPT_JOBS,
   OPT_TIMEOUT,
-  OPT_FIGURES
+  OPT_FIGURES,
+  OPT_CAP_LOAD,
+  OPT_IMD,
+  OPT_CLIPPING
 };
 
 static const cli_option measure_options[] = {
@@ -38,6 +41,9 @@ static const cli_option measure_options[] = {
   { OPT_JOBS, "--jobs", 'j', 1 },
   { OPT_TIMEOUT, "--timeout", 0, 1 },
   { OPT_FIGURES, "--figures", 0, 1 },
+  { OPT_CAP_LOAD, "--cap-load", 0, 1 },
+  { OPT_IMD, "--imd", 0, 1 },
+  { OPT_CLIPPING, "--clipping", 0, 0 },
   { 0, NULL, 0, 0 }
 };
 
@@ -76,52 +82,29 @@ void cli_help_measure(void)
          "  --timeout SECONDS    time limit of each simulation task; 0 = none\n"
          "                       [300]\n"
          "  --figures LIST       what to measure, comma-separated, from thd,\n"
-         "                       noise, zout, crosstalk, power, gain, all [all]\n"
+         "                       noise, zout, crosstalk, power, gain, stability,\n"
+         "                       imd, clipping, all (the first six), every\n"
+         "                       [all,stability]\n"
+         "  --cap-load C[,C...]  capacitances (farads) across the load, as a long\n"
+         "                       cable: loop gain and margins, step overshoot,\n"
+         "                       ringing and settling, |Zout| peak, for each\n"
+         "  --imd smpte,ccif     intermodulation: SMPTE RP120 (60 Hz + 7 kHz,\n"
+         "                       4:1) and/or IEC 60268-3 difference frequency\n"
+         "                       (19 kHz + 20 kHz) at the first --vout level\n"
+         "  --clipping           overload recovery: a burst 6 dB above 1 %% THD,\n"
+         "                       then the first --vout level: recovery time,\n"
+         "                       symmetry, latching\n"
          "  -h, --help           this text\n"
          "\n",
          AMPSIM_MAX_LEVELS, AMPSIM_MAX_LEVELS);
   fputs(cli_help_footer, stdout);
 }
 
-static const struct {
-  const char *name;
-  unsigned mask;
-} figure_names[] = {
-  { "thd", AMPSIM_FIG_THD },
-  { "noise", AMPSIM_FIG_NOISE },
-  { "zout", AMPSIM_FIG_ZOUT },
-  { "crosstalk", AMPSIM_FIG_CROSSTALK },
-  { "power", AMPSIM_FIG_POWER },
-  { "gain", AMPSIM_FIG_GAIN },
-  { "all", AMPSIM_FIG_ALL },
-};
-
 static int parse_figures(unsigned *out, const char *name, const char *text)
 {
-  const char *p = text;
-  unsigned mask = 0;
-
-  for (;;) {
-    const char *comma = strchr(p, ',');
-    size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-    size_t i;
-    if (len == 0)
-      return cli_error("%s: empty value in '%s'", name, text);
-    for (i = 0; i < sizeof figure_names / sizeof figure_names[0]; i++) {
-      if (strlen(figure_names[i].name) == len &&
-          strncmp(figure_names[i].name, p, len) == 0)
-        break;
-    }
-    if (i == sizeof figure_names / sizeof figure_names[0])
-      return cli_error("%s: '%.*s' is not one of thd, noise, zout, crosstalk, "
-                       "power, gain, all",
-                       name, (int)len, p);
-    mask |= figure_names[i].mask;
-    if (comma == NULL)
-      break;
-    p = comma + 1;
-  }
-  *out = mask;
+  ampsim_error_clear();
+  if (ampsim_figures_parse(out, text) != 0)
+    return cli_error("%s: %s", name, ampsim_error_last());
   return 0;
 }
 
@@ -187,7 +170,9 @@ static int print_stdout(const char *text)
 enum {
   GIVEN_FREQ = 1 << 0,
   GIVEN_VOUT = 1 << 1,
-  GIVEN_FIGURES = 1 << 2
+  GIVEN_FIGURES = 1 << 2,
+  GIVEN_CAPS = 1 << 3,
+  GIVEN_IMD = 1 << 4
 };
 
 /* The JSON document of m with "design": NAME in front (a design file's
@@ -342,7 +327,7 @@ int cli_cmd_measure(int argc, char **argv)
   cli_scanner scanner = { argc, argv, 0, "measure", measure_options,
                           cli_is_design_file };
   cli_bench_args args;
-  unsigned given = 0;
+  unsigned given = 0, extra = 0;
   const char *design_path = NULL;
   const char *json_path = NULL;
   ampsim_design_list *list = NULL;
@@ -402,6 +387,38 @@ int cli_cmd_measure(int argc, char **argv)
       rc = parse_figures(&opts.figures, name, value);
       given |= GIVEN_FIGURES;
       break;
+    case OPT_CAP_LOAD:
+      rc = cli_parse_list(opts.caps_f, &opts.n_caps, AMPSIM_MAX_CAPS, name, value,
+                          CLI_NONNEGATIVE, "F");
+      extra |= AMPSIM_FIG_STABILITY;
+      given |= GIVEN_CAPS;
+      break;
+    case OPT_IMD: {
+      unsigned tests = 0;
+      rc = 0;
+      for (const char *p = value; *p != '\0';) {
+        size_t len = strcspn(p, ",");
+        if (len == 5 && strncmp(p, "smpte", 5) == 0)
+          tests |= AMPSIM_IMD_SMPTE;
+        else if (len == 4 && strncmp(p, "ccif", 4) == 0)
+          tests |= AMPSIM_IMD_CCIF;
+        else {
+          rc = cli_error("%s: '%.*s' is not smpte or ccif", name, (int)len, p);
+          break;
+        }
+        p += len + (p[len] == ',');
+      }
+      if (rc == 0 && tests == 0)
+        rc = cli_error("%s: name smpte, ccif or both", name);
+      opts.imd_tests = tests;
+      extra |= AMPSIM_FIG_IMD;
+      given |= GIVEN_IMD;
+      break;
+    }
+    case OPT_CLIPPING:
+      extra |= AMPSIM_FIG_CLIPPING;
+      rc = 0;
+      break;
     default:
       rc = cli_bench_option(&args, id, name, value);
       break;
@@ -449,6 +466,13 @@ int cli_cmd_measure(int argc, char **argv)
     }
     if (given & GIVEN_FIGURES)
       o->figures = opts.figures;
+    o->figures |= extra; /* --cap-load, --imd, --clipping add their figures */
+    if (given & GIVEN_CAPS) {
+      o->n_caps = opts.n_caps;
+      memcpy(o->caps_f, opts.caps_f, sizeof o->caps_f);
+    }
+    if (given & GIVEN_IMD)
+      o->imd_tests = opts.imd_tests;
     o->jobs = opts.jobs;
     o->task_timeout_s = opts.task_timeout_s;
   }

@@ -335,14 +335,38 @@ int cli_bench_option(cli_bench_args *args, int id, const char *name,
     args->stage_spec = value;
     return 0;
   case CLI_OPT_TOPOLOGY:
-    if (strcmp(value, "se") == 0)
-      bench->topology = AMPSIM_TOPOLOGY_SE;
-    else if (strcmp(value, "btl") == 0)
-      bench->topology = AMPSIM_TOPOLOGY_BTL;
-    else
-      return cli_error("%s: '%s' is not se or btl", name, value);
+    if (ampsim_topology_parse(&bench->topology, value) != 0)
+      return cli_error("%s: '%s' is not se, btl, se-split or active-ground", name, value);
     args->given |= CLI_GIVEN_TOPOLOGY;
     return 0;
+  case CLI_OPT_SUPPLY_SPLIT:
+    bench->supply_split = 1;
+    args->given |= CLI_GIVEN_SUPPLY_SPLIT;
+    return 0;
+  case CLI_OPT_VOLUME_DB: {
+    int rc = cli_parse_number(&bench->volume_db, name, value, CLI_ANY, "dB");
+    if (rc != 0)
+      return rc;
+    if (bench->volume_db > 0.0 || bench->volume_db < -120.0)
+      return cli_error("%s: '%s' must be an attenuation from -120 to 0 dB", name, value);
+    args->given |= CLI_GIVEN_VOLUME_DB;
+    return 0;
+  }
+  case CLI_OPT_VOLUME:
+    if (strcmp(value, "ideal") == 0)
+      bench->volume_mode = AMPSIM_VOLUME_IDEAL;
+    else if (strcmp(value, "pot") == 0)
+      bench->volume_mode = AMPSIM_VOLUME_POT;
+    else
+      return cli_error("%s: '%s' is not ideal or pot", name, value);
+    args->given |= CLI_GIVEN_VOLUME;
+    return 0;
+  case CLI_OPT_POT_OHMS:
+    args->given |= CLI_GIVEN_VOLUME;
+    return cli_parse_number(&bench->pot_ohms, name, value, CLI_POSITIVE, "ohm");
+  case CLI_OPT_POT_TRACKING:
+    args->given |= CLI_GIVEN_VOLUME;
+    return cli_parse_number(&bench->pot_tracking_db, name, value, CLI_NONNEGATIVE, "dB");
   case CLI_OPT_LOAD:
     args->given |= CLI_GIVEN_LOAD;
     if (names_a_load_model(value)) {
@@ -414,6 +438,22 @@ int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args)
     bench->supply_v = args->bench.supply_v;
   if (args->given & CLI_GIVEN_SUPPLY_OHMS)
     bench->supply_ohms = args->bench.supply_ohms;
+  if (args->given & CLI_GIVEN_SUPPLY_SPLIT)
+    bench->supply_split = 1;
+  /* A volume level without a kind is a potentiometer; a kind without a
+   * level keeps the file's level (0 dB if none). */
+  if (args->given & (CLI_GIVEN_VOLUME | CLI_GIVEN_VOLUME_DB)) {
+    if (args->bench.volume_mode != AMPSIM_VOLUME_NONE)
+      bench->volume_mode = args->bench.volume_mode;
+    else if (bench->volume_mode == AMPSIM_VOLUME_NONE)
+      bench->volume_mode = AMPSIM_VOLUME_POT;
+    if (args->given & CLI_GIVEN_VOLUME_DB)
+      bench->volume_db = args->bench.volume_db;
+  }
+  if (args->given & CLI_GIVEN_VOLUME) {
+    bench->pot_ohms = args->bench.pot_ohms;
+    bench->pot_tracking_db = args->bench.pot_tracking_db;
+  }
   for (i = 0; i < args->n_params; i++) {
     const char *p = args->params[i];
     const char *eq = strchr(p, '=');
@@ -437,8 +477,13 @@ const char cli_help_bench_options[] =
     "                       the stage: subcircuit SUBCKT of FILE.cir, or a\n"
     "                       bundled stage by name (e.g. opamp-buffer). Pins in\n"
     "                       order: in out vp vn gnd. Required.\n"
-    "  --topology se|btl    single-ended (shared return) or bridge-tied load\n"
-    "                       (two stages in antiphase, floating load) [se]\n"
+    "  --topology se|btl|se-split|active-ground\n"
+    "                       se: single-ended, one return shared by both\n"
+    "                       channels (3-pole plug); btl: bridge-tied load (two\n"
+    "                       stages in antiphase, floating load); se-split:\n"
+    "                       single-ended with a return wire per channel\n"
+    "                       (4-pole); active-ground: a third stage (input\n"
+    "                       grounded) drives the shared return [se]\n"
     "  --load OHMS|NAME|FILE.cir:SUBCKT\n"
     "                       the load of each channel: a resistor of OHMS\n"
     "                       (> 0), a bundled headphone model by name (e.g.\n"
@@ -449,6 +494,16 @@ const char cli_help_bench_options[] =
     "  --supply V           symmetric rails +V and -V, > 0 [15]\n"
     "  --supply-ohms R      source resistance of each rail, shared by both\n"
     "                       channels, >= 0 [0]\n"
+    "  --supply-split       dual mono: each channel (and an active-ground\n"
+    "                       stage) gets its own rails of --supply-ohms\n"
+    "  --volume-db DB       a volume control ahead of each stage at DB\n"
+    "                       (-120..0): a dual log-taper potentiometer (its\n"
+    "                       thermal noise and source resistance count)\n"
+    "  --volume ideal|pot   the kind of volume control: an ideal noiseless\n"
+    "                       attenuator (digital volume) or the pot [pot]\n"
+    "  --pot-ohms R         the potentiometer's track resistance [10k]\n"
+    "  --pot-tracking-db E  gang tracking error: the right channel E dB\n"
+    "                       lower than the left [0.5]\n"
     "  --param NAME=VALUE   a parameter of the stage's subcircuit (.subckt ...\n"
     "                       params:), e.g. --param gain=5; repeat for more.\n"
     "                       Merged with a design file's <param> values\n";

@@ -1073,23 +1073,39 @@ static int convert_topology(const converter *c, const xmlNode *node, ampsim_desi
   p = text;
   while (isspace((unsigned char)*p))
     p++;
-  if (strcmp(p, "se") == 0)
-    d->options.bench.topology = AMPSIM_TOPOLOGY_SE;
-  else if (strcmp(p, "btl") == 0)
-    d->options.bench.topology = AMPSIM_TOPOLOGY_BTL;
-  else if (*p == '\0')
-    return fail_at(c, node, AMPSIM_EINVAL, "empty <topology> (expected se or btl)");
+  if (*p == '\0')
+    return fail_at(c, node, AMPSIM_EINVAL,
+                   "empty <topology> (expected se, btl, se-split or active-ground)");
+  ampsim_error_clear();
+  if (ampsim_topology_parse(&d->options.bench.topology, p) != 0)
+    return fail_at(c, node, AMPSIM_EINVAL, "%s", ampsim_error_last());
+  return 0;
+}
+
+/* A yes/no attribute: "yes" "true" "1" / "no" "false" "0". */
+static int bool_attr(const converter *c, const xmlNode *node, const char *name, int *out)
+{
+  const char *value = attr(node, name);
+  if (value == NULL)
+    return 0;
+  if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
+    *out = 1;
+  else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 || strcmp(value, "0") == 0)
+    *out = 0;
   else
-    return fail_at(c, node, AMPSIM_EINVAL, "unknown topology '%s' (expected se or btl)", p);
+    return fail_at(c, node, AMPSIM_EINVAL, "<%s %s=\"%s\">: expected yes or no", name_of(node),
+                   name, value);
   return 0;
 }
 
 static int convert_supply(const converter *c, const xmlNode *node, ampsim_design *d)
 {
-  static const char *const attrs[] = { "volts", "ohms", NULL };
+  static const char *const attrs[] = { "volts", "ohms", "split", NULL };
   int present, rc;
 
-  rc = check_attributes(c, node, attrs, "expected volts and ohms");
+  rc = check_attributes(c, node, attrs, "expected volts, ohms and split");
+  if (rc == 0)
+    rc = bool_attr(c, node, "split", &d->options.bench.supply_split);
   if (rc == 0)
     rc = check_children(c, node, NULL, "<supply> holds nothing", 0);
   if (rc == 0)
@@ -1131,49 +1147,48 @@ static int convert_cable(const converter *c, const xmlNode *node, ampsim_design 
   return rc;
 }
 
-static const struct {
-  const char *name;
-  unsigned mask;
-} figure_names[] = {
-  { "thd", AMPSIM_FIG_THD },         { "noise", AMPSIM_FIG_NOISE },
-  { "zout", AMPSIM_FIG_ZOUT },       { "crosstalk", AMPSIM_FIG_CROSSTALK },
-  { "power", AMPSIM_FIG_POWER },     { "gain", AMPSIM_FIG_GAIN },
-  { "all", AMPSIM_FIG_ALL },
-};
+/* <volume db="-20" mode="pot|ideal" pot-ohms="10k" tracking-db="0.5"/> */
+static int convert_volume(const converter *c, const xmlNode *node, ampsim_design *d)
+{
+  static const char *const attrs[] = { "db", "mode", "pot-ohms", "tracking-db", NULL };
+  static const number_kind kind_db = { "dB", "-20, -40 or 0", RANGE_ANY, 0.0, NULL };
+  static const number_kind kind_pot = { "ohms", "10k or 50k", RANGE_POSITIVE, 0.0, NULL };
+  static const number_kind kind_track = { "dB", "0.5 or 2", RANGE_NONNEGATIVE, 0.0, NULL };
+  ampsim_bench_options *b = &d->options.bench;
+  const char *mode = attr(node, "mode");
+  int present, rc;
+
+  rc = check_attributes(c, node, attrs, "expected db, mode, pot-ohms and tracking-db");
+  if (rc == 0)
+    rc = check_children(c, node, NULL, "<volume> holds nothing", 0);
+  if (rc != 0)
+    return rc;
+  if (mode == NULL || strcmp(mode, "pot") == 0)
+    b->volume_mode = AMPSIM_VOLUME_POT;
+  else if (strcmp(mode, "ideal") == 0)
+    b->volume_mode = AMPSIM_VOLUME_IDEAL;
+  else
+    return fail_at(c, node, AMPSIM_EINVAL, "<volume mode=\"%s\">: expected pot or ideal", mode);
+  rc = number_attr(c, node, "db", &kind_db, &b->volume_db, &present);
+  if (rc == 0 && !present)
+    return fail_at(c, node, AMPSIM_EINVAL, "<volume> needs db (the attenuation, e.g. -20)");
+  if (rc == 0 && (b->volume_db > 0.0 || b->volume_db < -120.0))
+    return fail_at(c, node, AMPSIM_EINVAL, "<volume db=\"%s\">: expected -120 to 0 dB",
+                   attr(node, "db"));
+  if (rc == 0)
+    rc = number_attr(c, node, "pot-ohms", &kind_pot, &b->pot_ohms, &present);
+  if (rc == 0)
+    rc = number_attr(c, node, "tracking-db", &kind_track, &b->pot_tracking_db, &present);
+  return rc;
+}
 
 static int convert_figures(const converter *c, const xmlNode *node, const char *value,
                            unsigned *out)
 {
-  const char *p = value;
-  unsigned mask = 0;
-  size_t i;
-
-  for (;;) {
-    const char *start;
-    size_t len;
-    while (isspace((unsigned char)*p))
-      p++;
-    if (*p == '\0')
-      break;
-    start = p;
-    while (*p != '\0' && !isspace((unsigned char)*p))
-      p++;
-    len = (size_t)(p - start);
-    for (i = 0; i < sizeof figure_names / sizeof figure_names[0]; i++)
-      if (strlen(figure_names[i].name) == len && strncmp(figure_names[i].name, start, len) == 0)
-        break;
-    if (i == sizeof figure_names / sizeof figure_names[0])
-      return fail_at(c, node, AMPSIM_EINVAL,
-                     "<measure figures=\"%s\">: '%.*s' is not one of thd, noise, zout, "
-                     "crosstalk, power, gain, all",
-                     value, (int)(len < 40 ? len : 40), start);
-    mask |= figure_names[i].mask;
-  }
-  if (mask == 0)
-    return fail_at(c, node, AMPSIM_EINVAL,
-                   "<measure figures=\"\">: name at least one of thd, noise, zout, crosstalk, "
-                   "power, gain, all");
-  *out = mask;
+  ampsim_error_clear();
+  if (ampsim_figures_parse(out, value) != 0)
+    return fail_at(c, node, AMPSIM_EINVAL, "<measure figures=\"%s\">: %s", value,
+                   ampsim_error_last());
   return 0;
 }
 
@@ -1202,13 +1217,56 @@ static int convert_thd(const converter *c, const xmlNode *node, ampsim_design *d
   return rc;
 }
 
+/* <cap-load farads="0 1n 10n"/>: capacitive loads, and the stability
+ * figures they belong to. */
+static int convert_cap_load(const converter *c, const xmlNode *node, ampsim_design *d)
+{
+  static const char *const attrs[] = { "farads", NULL };
+  static const number_kind kind_farads = { "farads", "0 1n 10n 100n", RANGE_NONNEGATIVE, 1e-3,
+                                           "1 mF" };
+  int rc = check_attributes(c, node, attrs, "expected farads");
+  if (rc == 0)
+    rc = check_children(c, node, NULL, "<cap-load> holds nothing", 0);
+  if (rc == 0)
+    rc = number_list_attr(c, node, "farads", &kind_farads, d->options.caps_f, &d->options.n_caps,
+                          AMPSIM_MAX_CAPS);
+  if (rc == 0)
+    d->options.figures |= AMPSIM_FIG_STABILITY;
+  return rc;
+}
+
+/* <imd tests="smpte ccif"/> */
+static int convert_imd(const converter *c, const xmlNode *node, ampsim_design *d)
+{
+  static const char *const attrs[] = { "tests", NULL };
+  const char *tests = attr(node, "tests");
+  unsigned mask = 0;
+  int rc = check_attributes(c, node, attrs, "expected tests");
+  if (rc == 0)
+    rc = check_children(c, node, NULL, "<imd> holds nothing", 0);
+  if (rc != 0)
+    return rc;
+  if (tests == NULL)
+    mask = AMPSIM_IMD_SMPTE | AMPSIM_IMD_CCIF;
+  else if (strstr(tests, "smpte") == NULL && strstr(tests, "ccif") == NULL)
+    return fail_at(c, node, AMPSIM_EINVAL, "<imd tests=\"%s\">: expected smpte, ccif or both",
+                   tests);
+  if (tests != NULL && strstr(tests, "smpte") != NULL)
+    mask |= AMPSIM_IMD_SMPTE;
+  if (tests != NULL && strstr(tests, "ccif") != NULL)
+    mask |= AMPSIM_IMD_CCIF;
+  d->options.imd_tests = mask;
+  d->options.figures |= AMPSIM_FIG_IMD;
+  return 0;
+}
+
 static int convert_measure(const converter *c, const xmlNode *node, ampsim_design *d)
 {
   static const char *const attrs[] = { "figures", NULL };
-  static const char *const children[] = { "thd", NULL };
+  static const char *const children[] = { "thd", "cap-load", "imd", NULL };
   const xmlNode *child;
   const char *figures;
-  long thd_line = 0;
+  long thd_line = 0, cap_line = 0, imd_line = 0;
   int rc;
 
   rc = check_attributes(c, node, attrs, "expected figures");
@@ -1220,12 +1278,26 @@ static int convert_measure(const converter *c, const xmlNode *node, ampsim_desig
     if (rc != 0)
       return rc;
   }
-  rc = check_children(c, node, children, "expected <thd freq=\"...\" vout=\"...\"/>", 0);
+  rc = check_children(c, node, children,
+                      "expected <thd freq=\"...\" vout=\"...\"/>, <cap-load farads=\"...\"/> or "
+                      "<imd tests=\"...\"/>",
+                      0);
   for (child = first_child_element(node); rc == 0 && child != NULL;
        child = next_element(child->next)) {
-    rc = once(c, child, node, &thd_line);
-    if (rc == 0)
-      rc = convert_thd(c, child, d);
+    const char *n = name_of(child);
+    if (strcmp(n, "thd") == 0) {
+      rc = once(c, child, node, &thd_line);
+      if (rc == 0)
+        rc = convert_thd(c, child, d);
+    } else if (strcmp(n, "cap-load") == 0) {
+      rc = once(c, child, node, &cap_line);
+      if (rc == 0)
+        rc = convert_cap_load(c, child, d);
+    } else {
+      rc = once(c, child, node, &imd_line);
+      if (rc == 0)
+        rc = convert_imd(c, child, d);
+    }
   }
   return rc;
 }
@@ -1281,11 +1353,12 @@ static void build_name(ampsim_design *d)
 static int convert_design(const converter *c, const xmlNode *node, ampsim_design *d)
 {
   static const char *const attrs[] = { "name", NULL };
-  static const char *const children[] = { "include", "stage",   "topology", "supply",
-                                          "load",    "cable",   "measure",  NULL };
-  static const char hint[] = "expected include, stage, topology, supply, load, cable, measure";
+  static const char *const children[] = { "include", "stage",   "topology", "supply", "load",
+                                          "cable",   "volume",  "measure",  NULL };
+  static const char hint[] =
+      "expected include, stage, topology, supply, load, cable, volume, measure";
   long stage_line = 0, topology_line = 0, supply_line = 0, load_line = 0, cable_line = 0,
-       measure_line = 0;
+       measure_line = 0, volume_line = 0;
   const xmlNode *child;
   const char *name;
   size_t i;
@@ -1335,6 +1408,10 @@ static int convert_design(const converter *c, const xmlNode *node, ampsim_design
       rc = once(c, child, node, &cable_line);
       if (rc == 0)
         rc = convert_cable(c, child, d);
+    } else if (strcmp(n, "volume") == 0) {
+      rc = once(c, child, node, &volume_line);
+      if (rc == 0)
+        rc = convert_volume(c, child, d);
     } else if (strcmp(n, "measure") == 0) {
       rc = once(c, child, node, &measure_line);
       if (rc == 0)

@@ -766,6 +766,64 @@ int ampsim_measure_check(const ampsim_measure_options *o)
   return 0;
 }
 
+static const struct {
+  const char *name;
+  unsigned mask;
+} figure_names[] = {
+    {"thd", AMPSIM_FIG_THD},
+    {"noise", AMPSIM_FIG_NOISE},
+    {"zout", AMPSIM_FIG_ZOUT},
+    {"crosstalk", AMPSIM_FIG_CROSSTALK},
+    {"power", AMPSIM_FIG_POWER},
+    {"gain", AMPSIM_FIG_GAIN},
+    {"stability", AMPSIM_FIG_STABILITY},
+    {"imd", AMPSIM_FIG_IMD},
+    {"clipping", AMPSIM_FIG_CLIPPING},
+    {"all", AMPSIM_FIG_ALL},
+    {"every", AMPSIM_FIG_EVERY},
+};
+
+#define FIGURE_LIST "thd, noise, zout, crosstalk, power, gain, stability, imd, clipping, all, every"
+
+int ampsim_figures_parse(unsigned *out, const char *text)
+{
+  const char *p = text;
+  unsigned mask = 0;
+
+  for (;;) {
+    const char *start;
+    size_t len, i;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+      p++;
+    start = p;
+    while (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+      p++;
+    len = (size_t)(p - start);
+    if (len == 0) {
+      /* Nothing left is fine unless a comma promised another name. */
+      if (*p == ',' || (start > text && strchr(text, ',') != NULL && *p == '\0' &&
+                        start[-1] == ','))
+        return ampsim_error_set(AMPSIM_EINVAL, "empty value in '%s'", text);
+      break;
+    }
+    for (i = 0; i < sizeof figure_names / sizeof figure_names[0]; i++)
+      if (strlen(figure_names[i].name) == len && strncmp(figure_names[i].name, start, len) == 0)
+        break;
+    if (i == sizeof figure_names / sizeof figure_names[0])
+      return ampsim_error_set(AMPSIM_EINVAL, "'%.*s' is not one of " FIGURE_LIST,
+                              (int)(len < 40 ? len : 40), start);
+    mask |= figure_names[i].mask;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+      p++;
+    if (*p == ',')
+      p++;
+  }
+  if (mask == 0)
+    return ampsim_error_set(AMPSIM_EINVAL, "name at least one of " FIGURE_LIST);
+  *out = mask;
+  return 0;
+}
+
 static double elapsed_since(const struct timespec *start)
 {
   struct timespec end;

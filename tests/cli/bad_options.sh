@@ -55,8 +55,8 @@ expect_error "ampsim: --ground-ohms: 'x' is not a number" measure "${S[@]}" --gr
 expect_error "ampsim: --supply: '0' must be greater than 0 V" measure "${S[@]}" --supply 0
 expect_error "ampsim: --supply: 'nan' is not a finite number" measure "${S[@]}" --supply nan
 expect_error "ampsim: --supply-ohms: '-1m' must not be negative" measure "${S[@]}" --supply-ohms -1m
-expect_error "ampsim: --topology: 'foo' is not se or btl" measure "${S[@]}" --topology foo
-expect_error "ampsim: --topology: 'SE' is not se or btl" measure "${S[@]}" --topology SE
+expect_error "ampsim: --topology: 'foo' is not se, btl, se-split or active-ground" measure "${S[@]}" --topology foo
+expect_error "ampsim: --topology: 'SE' is not se, btl, se-split or active-ground" measure "${S[@]}" --topology SE
 
 # --- lists -------------------------------------------------------------------
 expect_error "ampsim: --freq: '0' must be greater than 0 Hz" measure "${S[@]}" --freq 0
@@ -74,7 +74,7 @@ expect_error "ampsim: --vout: too many values (at most 16)" measure "${S[@]}" --
 # Range checks of the library (ampsim_measure_check): its wording, one line.
 expect_error_containing measure "${S[@]}" --freq 10 -- "--freq" "10 Hz"
 expect_error_containing measure "${S[@]}" --vout 2k -- "--vout" "2000"
-expect_error "ampsim: --figures: 'foo' is not one of thd, noise, zout, crosstalk, power, gain, all" measure "${S[@]}" --figures thd,foo
+expect_error "ampsim: --figures: 'foo' is not one of thd, noise, zout, crosstalk, power, gain, stability, imd, clipping, all, every" measure "${S[@]}" --figures thd,foo
 expect_error "ampsim: --figures: empty value in 'thd,'" measure "${S[@]}" --figures thd,
 
 # --- jobs and time limit -----------------------------------------------------
@@ -102,6 +102,6 @@ expect_error "ampsim: unknown option '--vout' $NETLIST_HINT" netlist "${S[@]}" -
 expect_error_containing netlist "${S[@]}" --load abc -- "ampsim: --load: unknown load 'abc'"
 expect_error "ampsim: --freq: '0' must be greater than 0 Hz" netlist "${S[@]}" --freq 0
 expect_error "ampsim: --vin: '-1' must not be negative" netlist "${S[@]}" --vin -1
-expect_error "ampsim: --topology: 'bridge' is not se or btl" netlist "${S[@]}" --topology bridge
+expect_error "ampsim: --topology: 'bridge' is not se, btl, se-split or active-ground" netlist "${S[@]}" --topology bridge
 
 cli_finish

@@ -625,12 +625,12 @@ static void other_errors(void **state)
                     AMPSIM_EINVAL, "design.xml:2: <design name=...>: the name must be one line");
   expect_text_error("<ampsim>\n<design>\n<stage ref='a'/>\n<topology></topology>\n</design>\n"
                     "</ampsim>",
-                    AMPSIM_EINVAL, "design.xml:4: empty <topology> (expected se or btl)");
+                    AMPSIM_EINVAL, "design.xml:4: empty <topology> (expected se, btl, se-split or active-ground)");
   expect_text_error("<ampsim>\n<design>\n<stage ref='a'/>\n<xi:include xmlns:xi="
                     "'http://www.w3.org/2001/XInclude' href='/etc/passwd'/>\n</design>\n</ampsim>",
                     AMPSIM_EPARSE,
                     "design.xml:4: unknown element <xi:include> in <design> (expected include, "
-                    "stage, topology, supply, load, cable, measure)");
+                    "stage, topology, supply, load, cable, volume, measure)");
 
   /* A file bigger than any design: refused unread. */
   make_temp_dir(dir, sizeof dir);
