@@ -231,8 +231,11 @@ static int response_deviation(task_result *r, const task *t, ampsim_engine *engi
   for (size_t i = 0; i < z.n; i++) {
     double sr = z.re[0][i] + zout->re[0][i], si = z.im[0][i] + zout->im[0][i];
     dev[i] = ampsim_dsp_db(hypot(z.re[0][i], z.im[0][i]) / hypot(sr, si));
-    if (z.freq_hz[i] == GAIN_HZ)
+    if (z.freq_hz[i] == GAIN_HZ) {
       at_1k = dev[i];
+      r->load_re = z.re[0][i]; /* the load at 1 kHz, also without power */
+      r->load_im = z.im[0][i];
+    }
   }
   for (size_t i = 0; i < z.n; i++) {
     lo = fmin(lo, dev[i] - at_1k);
@@ -957,6 +960,10 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
       memcpy(m->zout, r->zout, sizeof m->zout);
       m->response_dev_max_db = r->response_dev_max_db;
       m->response_dev_min_db = r->response_dev_min_db;
+      if (isnan(m->load_z_1k_ohms)) {
+        m->load_z_1k_ohms = hypot(r->load_re, r->load_im);
+        m->load_z_1k_phase_deg = atan2(r->load_im, r->load_re) * 180.0 / M_PI;
+      }
       break;
     case TASK_NOISE:
       m->noise_vrms = r->noise_vrms;
