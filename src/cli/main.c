@@ -24,6 +24,8 @@ static void help_top(void)
         "  validate   check design files without simulating\n"
         "  list       the bundled stages, loads and op-amp models\n"
         "  netlist    print the generated test-bench netlist\n"
+        "  compare    several designs side by side (table, CSV, JSON, curves)\n"
+        "  report     one self-contained HTML report of several designs\n"
         "  help CMD   the options of a command\n"
         "\n"
         "Options:\n"
@@ -71,6 +73,14 @@ static int cmd_help(int argc, char **argv)
     cli_help_list();
     return CLI_EXIT_OK;
   }
+  if (strcmp(argv[0], "compare") == 0) {
+    cli_help_compare();
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(argv[0], "report") == 0) {
+    cli_help_report();
+    return CLI_EXIT_OK;
+  }
   if (strcmp(argv[0], "help") == 0) {
     help_top();
     return CLI_EXIT_OK;
@@ -98,10 +108,7 @@ int main(int argc, char **argv)
     if (argc > 2)
       return cli_error("unexpected argument '%s' (see 'ampsim --help')",
                        argv[2]);
-    /* TODO: add the ngspice version once the engine can report it without a
-     * simulation (ampsim_engine_ngspice_version()). */
-    printf("ampsim %s (libampsim %s)\n", AMPSIM_VERSION, ampsim_version());
-    rc = CLI_EXIT_OK;
+    rc = cli_print_version(); /* cmd_version.c */
   } else if (strcmp(command, "measure") == 0) {
     rc = cli_cmd_measure(argc - 2, argv + 2);
   } else if (strcmp(command, "netlist") == 0) {
@@ -112,6 +119,10 @@ int main(int argc, char **argv)
     rc = cli_cmd_list(argc - 2, argv + 2);
   } else if (strcmp(command, "check") == 0) {
     rc = cli_cmd_check(argc - 2, argv + 2);
+  } else if (strcmp(command, "compare") == 0) {
+    rc = cli_cmd_compare(argc - 2, argv + 2);
+  } else if (strcmp(command, "report") == 0) {
+    rc = cli_cmd_report(argc - 2, argv + 2);
   } else if (strcmp(command, "help") == 0) {
     rc = cmd_help(argc - 2, argv + 2);
   } else if (command[0] == '-') {

@@ -559,7 +559,7 @@ static int check_children(const char *path, const xmlNode *node, const char *con
 }
 
 /* A number attribute: 0 with *out set, 1 if absent (out untouched), or the
- * error. min_exclusive: the value must be above 0 (else at least 0). */
+ * error. positive: the value must be above 0 (else at least 0). */
 static int number_attr(const char *path, const xmlNode *node, const char *name, double *out,
                        int positive)
 {
@@ -1140,13 +1140,17 @@ static void value_text(char *out, size_t size, const figure_def *def, double val
 static void unsign_zero(char *text)
 {
   const char *p;
+  int digits = 0;
 
   if (text[0] != '-')
     return;
-  for (p = text + 1; *p != '\0' && *p != ' '; p++)
+  for (p = text + 1; *p != '\0' && *p != ' '; p++) {
     if (*p != '0' && *p != '.')
       return;
-  text[0] = '+';
+    digits += *p == '0';
+  }
+  if (digits > 0)
+    text[0] = '+';
 }
 
 static void difference_text(char *out, size_t size, ampsim_tolerance_kind kind, double diff)
@@ -1456,7 +1460,18 @@ static int table_c(char **out, const ampsim_check_result *r, int failures_only)
                   r->design_path, r->design_name[0] != '\0' ? ")" : "");
   strbuf_printf(&sb, "\n");
   if (r->error_code != 0) {
-    strbuf_printf(&sb, "  ERROR  %s\n", r->error);
+    const char *p;
+    /* One line, whatever the message holds (ngspice's may have several). */
+    strbuf_printf(&sb, "  ERROR  ");
+    for (p = r->error; *p != '\0'; p++) {
+      if (*p == '\n' || *p == '\r') {
+        if (p[1] != '\0' && p[1] != '\n' && p[1] != '\r')
+          strbuf_printf(&sb, "; ");
+      } else {
+        strbuf_append(&sb, p, 1);
+      }
+    }
+    strbuf_printf(&sb, "\n");
     *out = strbuf_take(&sb);
     return *out != NULL ? 0 : nomem();
   }

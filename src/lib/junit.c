@@ -194,11 +194,13 @@ static void write_item(junit_writer *jw, const ampsim_check_result *r,
   attribute(jw, "classname", classname);
   attribute(jw, "time", "0");
   if (item->status == AMPSIM_CHECK_FAIL) {
-    snprintf(message, sizeof message,
-             "%s: baseline %s, now %s, difference %s, tolerance %s: %s", item->label,
-             t.baseline, t.now, t.difference, t.tolerance, item->reason);
+    /* The numbers say how far a figure moved; the reason what a null or a
+     * missing figure means. */
+    snprintf(message, sizeof message, "%s: baseline %s, now %s, difference %s, tolerance %s: %s",
+             item->label, t.baseline, t.now, t.difference, t.tolerance,
+             isfinite(item->difference) ? "out of tolerance" : item->reason);
     if (item->line > 0)
-      snprintf(where, sizeof where, "%s\n%s:%ld: the baseline's figure\n", message,
+      snprintf(where, sizeof where, "%s\n%s:%ld: the figure in the baseline\n", message,
                r->baseline_path, item->line);
     else
       snprintf(where, sizeof where, "%s\n", message);
