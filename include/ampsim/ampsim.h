@@ -11,6 +11,7 @@
 #include "ampsim/curves.h"
 #include "ampsim/design.h"
 #include "ampsim/plot.h"
+#include "ampsim/check.h"
 #include "ampsim/report.h"
 #include "ampsim/fileio.h"
 
