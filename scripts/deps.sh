@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages ampsim needs, only those that are missing.
+# Install the Debian packages ampsim needs, only those that are missing
+# (scripts/deps.sh [--checks]).
 # Works on a minimal Debian 12 (no compiler, no cmake, no pkg-config). Needs
 # root (or sudo) only when something is missing. Nothing is downloaded from
 # anywhere but Debian's package registry.
@@ -14,6 +15,13 @@ packages=(
   libcmocka-dev
   libcairo2-dev
 )
+# --checks: also what CI's checks need (.ci/run): valgrind for
+# tests/valgrind/run.sh, clang with its runtime libraries (libFuzzer, ASan,
+# UBSan) for tests/fuzz/run.sh. The sanitizer build itself uses gcc's libasan
+# and libubsan, which come with build-essential.
+if [ "${1:-}" = "--checks" ]; then
+  packages+=(valgrind clang libclang-rt-14-dev)
+fi
 if [ "${AMPSIM_DEPS_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206
   packages+=(${AMPSIM_DEPS_EXTRA})

@@ -32,6 +32,8 @@ static int grow(cli_text *t, size_t extra)
   }
   t->data = data;
   t->cap = cap;
+  /* Always a string, even when nothing is appended (base64 of 0 bytes). */
+  t->data[t->len] = '\0';
   return 0;
 }
 

@@ -1238,7 +1238,8 @@ static int index_sections(nl_file *f)
   }
   entry_clear(&e);
   if (rc == 0) {
-    qsort(f->sections, f->n_sections, sizeof *f->sections, compare_sections);
+    if (f->n_sections > 1) /* qsort(NULL, 0, ...) is undefined */
+      qsort(f->sections, f->n_sections, sizeof *f->sections, compare_sections);
     f->sections_indexed = 1;
   }
   return rc;
@@ -1793,7 +1794,8 @@ static int list_bundled(const char *dir, nl_buf *list)
     }
     names[n++] = name;
   }
-  qsort(names, n, sizeof *names, compare_names);
+  if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+    qsort(names, n, sizeof *names, compare_names);
   for (i = 0; i < n && rc == 0; i++) {
     if (i > 0)
       rc = buf_str(list, ", ");
