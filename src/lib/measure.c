@@ -601,7 +601,13 @@ static int power_refine(double *vout, ampsim_engine *engine, const task *t, tone
       side = 1;
     }
   }
-  {
+  if (hi.v1 <= lo.v1) {
+    /* The output collapses past the limit (a stage that latches into its
+     * protection, say): more drive gives less output, and interpolating
+     * between the two would invent a level. The highest clean output
+     * measured is the answer. */
+    *vout = lo.v1;
+  } else {
     double a = log(target / lo.thd) / log(hi.thd / lo.thd);
     *vout = exp(log(lo.v1) + a * (log(hi.v1) - log(lo.v1)));
   }

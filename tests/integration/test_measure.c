@@ -267,6 +267,25 @@ static void soft_clipper_levels(void **state)
   ampsim_stage_free(stage);
 }
 
+/* An output that collapses past its limit: the maximum output is the last
+ * clean level, 1 V peak (tests/stages/collapse.cir), never an interpolation
+ * into the collapse; and the 1 % level is never below the 0.1 % level. */
+static void collapsing_output_level(void **state)
+{
+  ampsim_stage *stage = open_stage("collapse.cir", "collapse");
+  ampsim_measure_options o = AMPSIM_MEASURE_OPTIONS_INIT;
+  ampsim_measurement *m;
+  (void)state;
+
+  o.figures = AMPSIM_FIG_POWER;
+  m = measure(stage, &o);
+  assert_near(m->vout_rms_1pct, 1.0 / sqrt(2.0), 0.02 / sqrt(2.0));
+  assert_near(m->vout_rms_01pct, 1.0 / sqrt(2.0), 0.02 / sqrt(2.0));
+  assert_true(m->vout_rms_1pct >= m->vout_rms_01pct);
+  ampsim_measurement_free(m);
+  ampsim_stage_free(stage);
+}
+
 /* Results do not depend on the number of worker processes. */
 static void jobs_do_not_change_results(void **state)
 {
@@ -346,6 +365,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(shared_return_crosstalk),
     cmocka_unit_test(supply_crosstalk),
     cmocka_unit_test(soft_clipper_levels),
+    cmocka_unit_test(collapsing_output_level),
     cmocka_unit_test(jobs_do_not_change_results),
     cmocka_unit_test(one_channel_shortcut_changes_nothing),
     cmocka_unit_test(bundled_stage_in_range),
