@@ -24,8 +24,11 @@ verify "zout: as many points as measure's sweep ($N)" test "$(tail -n +2 zout.cs
 # shellcheck disable=SC2317  # called through verify
 curve_equals_measure() {
   local column=$1 json=$2
-  paste -d, <(tail -n +2 zout.csv) <(json_use "$json" && jcol zout freq_hz) \
-    <(json_use "$json" && jcol zout ohms) |
+  # Flatten once, here: two process substitutions each calling json_use
+  # would rewrite the same file while the other reads it (a race that
+  # showed under load as an empty column).
+  json_use "$json" || return 1
+  paste -d, <(tail -n +2 zout.csv) <(jcol zout freq_hz) <(jcol zout ohms) |
     awk -F, -v c="$column" '{ n++ }
       $1 + 0 != $4 + 0 || $c + 0 != $5 + 0 { print "     point " n ": csv " $1 " " $c ", measure " $4 " " $5; bad = 1 }
       END { exit bad || n == 0 }'
