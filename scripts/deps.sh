@@ -9,11 +9,15 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libngspice0-dev
+  # ngspice: the XSPICE code models (analog.cm, ...) that libngspice loads,
+  # and ngspice -b for bench/ (libngspice0 alone ships neither).
+  ngspice
   libfftw3-dev
   libjansson-dev
   libxml2-dev libxml2-utils
   libcmocka-dev
   libcairo2-dev
+  libopenmpi-dev openmpi-bin
 )
 # --checks: also what CI's checks need (.ci/run): valgrind for
 # tests/valgrind/run.sh, clang with its runtime libraries (libFuzzer, ASan,
