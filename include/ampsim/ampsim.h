@@ -14,6 +14,7 @@
 #include "ampsim/check.h"
 #include "ampsim/report.h"
 #include "ampsim/fileio.h"
+#include "ampsim/sweep.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -76,10 +76,15 @@ typedef struct ampsim_bench_options {
   double volume_db;          /* attenuation, <= 0 dB */
   double pot_ohms;           /* potentiometer track resistance */
   double pot_tracking_db;    /* right gang's extra attenuation, dB (>= 0) */
+  /* Each stage instance NAME (xamp_l, xamp_lp, ...) uses its own copy of
+   * the subcircuit, named SUBCKT__NAME ("opamp_buffer__xamp_lp"), which the
+   * stage text must define (ampsim_tolerance_apply() writes them: Monte
+   * Carlo gives every instance its own part values). 0: all share SUBCKT. */
+  int instance_subckts;
 } ampsim_bench_options;
 
 #define AMPSIM_BENCH_OPTIONS_INIT                                              \
-  { AMPSIM_TOPOLOGY_SE, 32.0, 0.0, 15.0, 0.0, "", NULL, 0, AMPSIM_VOLUME_NONE, 0.0, 10e3, 0.5 }
+  { AMPSIM_TOPOLOGY_SE, 32.0, 0.0, 15.0, 0.0, "", NULL, 0, AMPSIM_VOLUME_NONE, 0.0, 10e3, 0.5, 0 }
 
 typedef enum ampsim_bench_kind {
   /* Loads in place; left source SIN + AC, right source AC as given. */

@@ -74,6 +74,8 @@ typedef struct ampsim_stage {
   char *path;        /* the file it came from */
   char *subckt;      /* subcircuit name, pins in out vp vn gnd */
   char *text;        /* expanded, checked definitions to inline in a bench */
+  char *origin;      /* "FILE:LINE" of its .subckt line (in the file that
+                        defines it, which may be an include), for messages */
 } ampsim_stage;
 
 /*

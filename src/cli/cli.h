@@ -190,6 +190,8 @@ int cli_cmd_list(int argc, char **argv);
 int cli_cmd_check(int argc, char **argv); /* cmd_check.c: exit 0, 1 (regression) or 2 */
 int cli_cmd_compare(int argc, char **argv); /* cmd_compare.c */
 int cli_cmd_report(int argc, char **argv);  /* cmd_report.c */
+int cli_cmd_sweep(int argc, char **argv);   /* cmd_sweep.c */
+int cli_cmd_merge(int argc, char **argv);   /* cmd_sweep.c */
 /* `ampsim --version`: ampsim's and libngspice's versions (cmd_version.c). */
 int cli_print_version(void);
 
@@ -200,6 +202,8 @@ void cli_help_validate(void);
 void cli_help_list(void);
 void cli_help_compare(void);
 void cli_help_report(void);
+void cli_help_sweep(void);
+void cli_help_merge(void);
 
 /* Whether arg names a design file (it ends in ".xml"). */
 int cli_is_design_file(const char *arg);

@@ -41,7 +41,10 @@ enum {
   OPT_PLOT,
   OPT_POINTS,
   OPT_QUIET,
-  OPT_OUTPUT
+  OPT_OUTPUT,
+  OPT_CAP_LOAD,
+  OPT_IMD,
+  OPT_CLIPPING
 };
 
 #define COMMON_ENTRIES                                                         \
@@ -52,7 +55,10 @@ enum {
   { OPT_JOBS, "--jobs", 'j', 1 },                                              \
   { OPT_TIMEOUT, "--timeout", 0, 1 },                                          \
   { OPT_POINTS, "--points", 0, 1 },                                            \
-  { OPT_QUIET, "--quiet", 'q', 0 }
+  { OPT_QUIET, "--quiet", 'q', 0 },                                            \
+  { OPT_CAP_LOAD, "--cap-load", 0, 1 },                                        \
+  { OPT_IMD, "--imd", 0, 1 },                                                  \
+  { OPT_CLIPPING, "--clipping", 0, 0 }
 
 static const cli_option compare_options[] = {
   COMMON_ENTRIES,
@@ -84,10 +90,16 @@ static const char help_measure_opts[] =
     "  --vout VRMS[,VRMS...]\n"
     "                       THD levels (and a curve's level) [1]\n"
     "  --figures LIST       what to measure: thd, noise, zout, crosstalk,\n"
-    "                       power, gain, stability, all [all,stability]\n"
+    "                       power, gain, stability, imd, clipping, all,\n"
+    "                       every [all,stability]\n"
     "  -j, --jobs N         worker processes; 0 = one per core [0]\n"
     "  --timeout SECONDS    time limit of each simulation task [300]\n"
     "  --points N           points of a THD curve (2..256) [20]\n"
+    "  --cap-load C[,C...]  capacitances (farads) across the load of every\n"
+    "                       design (adds stability): rows and step/loop-gain\n"
+    "                       curves per capacitance\n"
+    "  --imd smpte,ccif     intermodulation tests of every design (adds imd)\n"
+    "  --clipping           overload recovery of every design\n"
     "  -q, --quiet          no progress line on stderr (it is shown only\n"
     "                       when stderr is a terminal)\n";
 
@@ -99,7 +111,10 @@ void cli_help_compare(void)
          "columns, the figures as rows (gain, DC offset, THD and THD+N at each\n"
          "frequency and level, noise, SNR, Zout at 20 Hz, 1 kHz and 20 kHz,\n"
          "crosstalk at 1 kHz, maximum output at 1 %% and 0.1 %% THD, phase\n"
-         "margin), with the best value of each row marked '*'.\n"
+         "margin; where measured: phase margin and step overshoot per\n"
+         "capacitive load, SMPTE and CCIF IMD with d2 and d3, overload\n"
+         "recovery, symmetric clipping and latching), with the best value of\n"
+         "each row marked '*' (none on yes/no rows).\n"
          "With --curve, measure that curve for every design instead.\n"
          "\n");
   fputs(help_design_args, stdout);
@@ -110,11 +125,16 @@ void cli_help_compare(void)
         "                       with its \"design\" name\n"
         "  --csv PATH|-         the table as CSV (figure,unit,DESIGN...), or\n"
         "                       with --curve the curve's points\n"
-        "  --curve KIND         thd-power, thd-freq, zout, crosstalk, noise or\n"
-        "                       spectrum: the curve of every design (CSV to\n"
-        "                       --csv, stdout without it)\n"
+        "  --curve KIND         thd-power, thd-freq, zout, crosstalk, noise,\n"
+        "                       spectrum, loop-gain, step or imd-spectrum: the\n"
+        "                       curve of every design (CSV to --csv, stdout\n"
+        "                       without it). loop-gain: |T| (dB) and its phase\n"
+        "                       per BTL half and capacitive load (stages with\n"
+        "                       Vloop); step: the small-signal step response per\n"
+        "                       capacitive load; imd-spectrum: the load spectrum\n"
+        "                       of each IMD test at --vout, products marked\n"
         "  --plot FILE.png|FILE.svg\n"
-        "                       with --curve: a plot, one series per design\n"
+        "                       with --curve: a plot, one series per curve\n"
         "  -h, --help           this text\n"
         "\n"
         "Files are written atomically; '-' is stdout (instead of the table).\n"
@@ -134,8 +154,9 @@ void cli_help_report(void)
          "Measure the designs as 'ampsim compare' does and write one\n"
          "self-contained HTML file: the comparison table, plots of THD against\n"
          "power, output impedance and crosstalk against frequency (SVG,\n"
-         "embedded), the exact netlist of every design, and the versions of\n"
-         "ampsim and ngspice.\n"
+         "embedded; where every design measured them also the loop gain, the\n"
+         "step responses per capacitive load and the IMD spectra), the exact\n"
+         "netlist of every design, and the versions of ampsim and ngspice.\n"
          "\n");
   fputs(help_design_args, stdout);
   fputs("Options:\n", stdout);
@@ -338,7 +359,8 @@ static void name_design(ampsim_design *d, const char *base_name,
 /* The measure options given on the command line, applied over a design's. */
 typedef struct measure_args {
   ampsim_measure_options opts;
-  unsigned given; /* 1 freq, 2 vout, 4 figures */
+  unsigned given; /* 1 freq, 2 vout, 4 figures, 8 cap loads, 16 IMD tests */
+  unsigned extra; /* figures added by --cap-load, --imd, --clipping */
 } measure_args;
 
 static void apply_measure_args(ampsim_design *d, const measure_args *a)
@@ -355,6 +377,13 @@ static void apply_measure_args(ampsim_design *d, const measure_args *a)
   }
   if (a->given & 4)
     o->figures = a->opts.figures;
+  if (a->given & 8) {
+    o->n_caps = a->opts.n_caps;
+    memcpy(o->caps_f, a->opts.caps_f, sizeof o->caps_f);
+  }
+  if (a->given & 16)
+    o->imd_tests = a->opts.imd_tests;
+  o->figures |= a->extra;
   o->jobs = a->opts.jobs;
   o->task_timeout_s = a->opts.task_timeout_s;
 }
@@ -395,7 +424,7 @@ int cli_compare_setup(cli_compare *c, int argc, char **argv, int report,
   cli_scanner scanner = { argc, argv, 0, command,
                           report ? report_options : compare_options,
                           cli_is_design_file };
-  measure_args margs = { AMPSIM_MEASURE_OPTIONS_INIT, 0 };
+  measure_args margs = { AMPSIM_MEASURE_OPTIONS_INIT, 0, 0 };
   entry entries[MAX_ENTRIES];
   size_t n_entries = 0, n_files = 0, n_base = 0, combos = 1, i, k;
   const char *files[CLI_COMPARE_MAX_DESIGNS];
@@ -461,12 +490,26 @@ int cli_compare_setup(cli_compare *c, int argc, char **argv, int report,
       break;
     case OPT_POINTS: {
       int points = 0;
-      r = cli_parse_int(&points, name, value, 2, AMPSIM_MAX_CURVE);
+      r = cli_parse_int(&points, name, value, 2, AMPSIM_MAX_CURVE_POINTS);
       c->curve_options.points = (size_t)points;
       break;
     }
     case OPT_QUIET:
       c->quiet = 1;
+      break;
+    case OPT_CAP_LOAD:
+      r = cli_parse_list(margs.opts.caps_f, &margs.opts.n_caps, AMPSIM_MAX_CAPS, name,
+                         value, CLI_NONNEGATIVE, "F");
+      margs.given |= 8;
+      margs.extra |= AMPSIM_FIG_STABILITY;
+      break;
+    case OPT_IMD:
+      r = cli_parse_imd_tests(&margs.opts.imd_tests, name, value);
+      margs.given |= 16;
+      margs.extra |= AMPSIM_FIG_IMD;
+      break;
+    case OPT_CLIPPING:
+      margs.extra |= AMPSIM_FIG_CLIPPING;
       break;
     case OPT_JSON:
       c->json_path = value;
@@ -484,7 +527,7 @@ int cli_compare_setup(cli_compare *c, int argc, char **argv, int report,
       ampsim_error_clear();
       if (ampsim_curve_kind_parse(&c->curve_kind, value) != 0)
         r = cli_error("%s: '%s' is not thd-power, thd-freq, zout, crosstalk, "
-                      "noise or spectrum",
+                      "noise, spectrum, loop-gain, step or imd-spectrum",
                       name, value);
       c->have_curve = 1;
       break;
@@ -634,43 +677,6 @@ void cli_compare_free(cli_compare *c)
 /* Measuring, and the rows of figures                                       */
 /* ------------------------------------------------------------------------ */
 
-static cli_row *add_row(cli_compare *c, const char *key, const char *json_unit,
-                        const char *label, const char *unit, double scale,
-                        int better)
-{
-  cli_row *grown = realloc(c->rows, (c->n_rows + 1) * sizeof *grown);
-  cli_row *r;
-  size_t i;
-
-  if (grown == NULL)
-    return NULL;
-  c->rows = grown;
-  r = &c->rows[c->n_rows++];
-  memset(r, 0, sizeof *r);
-  snprintf(r->key, sizeof r->key, "%s", key);
-  snprintf(r->json_unit, sizeof r->json_unit, "%s", json_unit);
-  snprintf(r->label, sizeof r->label, "%s", label);
-  snprintf(r->unit, sizeof r->unit, "%s", unit);
-  r->scale = scale;
-  r->better = better;
-  r->nan_text = "-";
-  for (i = 0; i < CLI_COMPARE_MAX_DESIGNS; i++)
-    r->value[i] = NAN;
-  return r;
-}
-
-/* Drop the last row when no design has a value in it. */
-static void drop_if_empty(cli_compare *c)
-{
-  const cli_row *r = &c->rows[c->n_rows - 1];
-  size_t i;
-
-  for (i = 0; i < c->n; i++)
-    if (!isnan(r->value[i]))
-      return;
-  c->n_rows--;
-}
-
 /* Index of the sweep point nearest to f_hz (log distance), or -1. */
 static long nearest(const double *freqs, size_t stride_doubles, size_t n,
                     double f_hz)
@@ -700,7 +706,7 @@ static int build_rows(cli_compare *c)
 
 #define ROW(key_, ju_, label_, unit_, scale_, better_)                         \
   do {                                                                         \
-    r = add_row(c, key_, ju_, label_, unit_, scale_, better_);                 \
+    r = cli_compare_add_row(c, key_, ju_, label_, unit_, scale_, better_);                 \
     if (r == NULL)                                                             \
       return cli_error("%s", strerror(ENOMEM));                                \
   } while (0)
@@ -708,11 +714,11 @@ static int build_rows(cli_compare *c)
   ROW("gain_db", "dB", "Gain at 1 kHz", "dB", 1.0, 0);
   for (i = 0; i < c->n; i++)
     r->value[i] = (c->m[i]->options.figures & AMPSIM_FIG_GAIN) ? c->m[i]->gain_db : NAN;
-  drop_if_empty(c);
+  cli_compare_drop_if_empty(c);
   ROW("dc_offset_mv", "mV", "DC offset", "V", 1e-3, -2);
   for (i = 0; i < c->n; i++)
     r->value[i] = (c->m[i]->options.figures & AMPSIM_FIG_GAIN) ? c->m[i]->dc_offset_mv : NAN;
-  drop_if_empty(c);
+  cli_compare_drop_if_empty(c);
 
   for (k = 0; k < m0->n_thd; k++) {
     int pass;
@@ -725,7 +731,7 @@ static int build_rows(cli_compare *c)
       for (i = 0; i < c->n; i++)
         if (k < c->m[i]->n_thd && c->m[i]->thd[k].freq_hz == m0->thd[k].freq_hz)
           r->value[i] = pass == 0 ? c->m[i]->thd[k].thd_db : c->m[i]->thd[k].thdn_db;
-      drop_if_empty(c);
+      cli_compare_drop_if_empty(c);
     }
   }
 
@@ -733,22 +739,22 @@ static int build_rows(cli_compare *c)
   for (i = 0; i < c->n; i++)
     if (c->m[i]->options.figures & AMPSIM_FIG_NOISE)
       r->value[i] = c->m[i]->noise_vrms;
-  drop_if_empty(c);
+  cli_compare_drop_if_empty(c);
   ROW("noise.vrms_a", "V", "Noise A-weighted", "V", 1.0, -1);
   for (i = 0; i < c->n; i++)
     if (c->m[i]->options.figures & AMPSIM_FIG_NOISE)
       r->value[i] = c->m[i]->noise_vrms_a;
-  drop_if_empty(c);
+  cli_compare_drop_if_empty(c);
   ROW("noise.snr_1v_db", "dB", "SNR re 1 Vrms", "dB", 1.0, 1);
   for (i = 0; i < c->n; i++)
     if (c->m[i]->options.figures & AMPSIM_FIG_NOISE)
       r->value[i] = c->m[i]->snr_1v_db;
-  drop_if_empty(c);
+  cli_compare_drop_if_empty(c);
   ROW("noise.snr_1v_a_db", "dB", "SNR re 1 Vrms, A-weighted", "dB", 1.0, 1);
   for (i = 0; i < c->n; i++)
     if (c->m[i]->options.figures & AMPSIM_FIG_NOISE)
       r->value[i] = c->m[i]->snr_1v_a_db;
-  drop_if_empty(c);
+  cli_compare_drop_if_empty(c);
 
   for (k = 0; k < sizeof zout_at / sizeof zout_at[0]; k++) {
     long j0 = nearest(&m0->zout[0].freq_hz, 3, m0->n_zout, zout_at[k]);
@@ -761,7 +767,7 @@ static int build_rows(cli_compare *c)
       if (j >= 0)
         r->value[i] = c->m[i]->zout[j].ohms;
     }
-    drop_if_empty(c);
+    cli_compare_drop_if_empty(c);
   }
 
   {
@@ -812,9 +818,9 @@ static int build_rows(cli_compare *c)
   for (i = 0; i < c->n; i++)
     if ((c->m[i]->options.figures & AMPSIM_FIG_STABILITY) && c->m[i]->has_loop)
       r->value[i] = c->m[i]->stability.phase_margin_deg;
-  drop_if_empty(c);
+  cli_compare_drop_if_empty(c);
 #undef ROW
-  return 0;
+  return cli_compare_rows_more(c);
 }
 
 int cli_compare_measure(cli_compare *c)
@@ -840,16 +846,6 @@ int cli_compare_measure(cli_compare *c)
 /* ------------------------------------------------------------------------ */
 /* Table, CSV, JSON                                                         */
 /* ------------------------------------------------------------------------ */
-
-static void format_value(char *buf, size_t n, const cli_row *r, double v)
-{
-  if (isnan(v))
-    snprintf(buf, n, "%s", r->nan_text);
-  else if (strcmp(r->unit, "dB") == 0 || strcmp(r->unit, "deg") == 0)
-    snprintf(buf, n, "%.1f %s", v * r->scale, r->unit);
-  else
-    ampsim_report_eng(buf, n, v * r->scale, r->unit);
-}
 
 /* Drop the spaces at the end of the line being written (the unused marker
  * slot of the last column). */
@@ -880,11 +876,11 @@ int cli_compare_table(cli_text *out, const cli_compare *c)
   for (k = 0; k < c->n_rows; k++) {
     const cli_row *r = &c->rows[k];
     int marks[CLI_COMPARE_MAX_DESIGNS];
-    cli_mark_best(marks, r->value, c->n, r->better);
+    cli_row_mark_best(marks, r, c->n);
     cli_text_printf(out, "%-*s", (int)label_w, r->label);
     for (i = 0; i < c->n; i++) {
       char buf[64];
-      format_value(buf, sizeof buf, r, r->value[i]);
+      cli_row_format(buf, sizeof buf, r, i);
       cli_text_printf(out, "  %*s%s", (int)width[i], buf, marks[i] ? "*" : " ");
       any_best |= marks[i];
     }
@@ -992,77 +988,97 @@ int cli_compare_write(const char *path, const char *data, size_t len)
 /* Curves                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static int is_thd_curve(ampsim_curve_kind kind)
-{
-  return kind == AMPSIM_CURVE_THD_VS_POWER || kind == AMPSIM_CURVE_THD_VS_FREQ;
-}
-
-int cli_compare_curves(ampsim_curve *curves, const cli_compare *c,
-                       ampsim_curve_kind kind)
+int cli_compare_curves(cli_curves *out, const cli_compare *c, ampsim_curve_kind kind)
 {
   cli_progress progress;
+  ampsim_curve *set = calloc(AMPSIM_MAX_CURVE_SET, sizeof *set);
   char what[64];
   size_t i;
+  int rc = 0;
 
+  memset(out, 0, sizeof *out);
+  if (set == NULL)
+    return cli_error("%s", strerror(ENOMEM));
   snprintf(what, sizeof what, "%s curves", ampsim_curve_kind_name(kind));
   cli_progress_start(&progress, c->n, what, c->quiet);
-  for (i = 0; i < c->n; i++) {
+  for (i = 0; rc == 0 && i < c->n; i++) {
     ampsim_stage *stage = NULL, *load = NULL;
     ampsim_measure_options opts = c->designs[i].options;
-    int rc;
+    ampsim_curve_options co = c->curve_options;
+    size_t n = 0;
+    /* The IMD spectrum at the level of the design's IMD figures (its first
+     * level: --vout or the file's). */
+    if (kind == AMPSIM_CURVE_IMD_SPECTRUM && opts.n_vouts > 0)
+      co.vout_rms = opts.vouts_rms[0];
     ampsim_error_clear();
     rc = ampsim_design_open(&stage, &load, &c->designs[i]);
     if (rc == 0) {
       opts.bench.load_model = load;
-      rc = ampsim_curve_measure(&curves[i], stage, &opts, kind, &c->curve_options);
+      rc = ampsim_curve_measure_set(set, AMPSIM_MAX_CURVE_SET, &n, stage, &opts, kind, &co);
     }
     ampsim_stage_free(stage);
     ampsim_stage_free(load);
     if (rc != 0) {
-      cli_progress_end(&progress);
-      return cli_library_error(rc);
+      rc = cli_library_error(rc);
+      break;
+    }
+    {
+      ampsim_curve *grown = realloc(out->curve, (out->n + n) * sizeof *grown);
+      size_t *grown_design = grown != NULL ? realloc(out->design, (out->n + n) * sizeof *grown_design) : NULL;
+      if (grown != NULL)
+        out->curve = grown;
+      if (grown_design != NULL)
+        out->design = grown_design;
+      if (grown == NULL || grown_design == NULL) {
+        rc = cli_error("%s", strerror(ENOMEM));
+        break;
+      }
+      memcpy(&out->curve[out->n], set, n * sizeof *set);
+      for (size_t k = 0; k < n; k++)
+        out->design[out->n + k] = i;
+      out->n += n;
     }
     cli_progress_step(&progress, i + 1);
   }
   cli_progress_end(&progress);
-  return 0;
+  free(set);
+  return rc;
 }
 
-int cli_compare_plot(ampsim_plot **out, const ampsim_curve *curves,
-                     const cli_compare *c)
+int cli_compare_plot(ampsim_plot **out, const cli_curves *s, const cli_compare *c)
 {
-  const ampsim_curve *k0 = &curves[0];
+  cli_plot_series *series = calloc(AMPSIM_PLOT_MAX_SERIES, sizeof *series);
   ampsim_plot *p = NULL;
-  char title[160];
-  size_t i;
+  char title[160], y_label[96];
+  const char *y_unit = "";
+  const ampsim_curve *k0;
+  size_t n = 0, i;
   int rc;
 
   *out = NULL;
-  if (is_thd_curve(k0->kind))
-    snprintf(title, sizeof title, "THD and THD+N vs %s", k0->x_label);
-  else
-    snprintf(title, sizeof title, "%s vs %s", k0->y_label, k0->x_label);
+  if (series == NULL)
+    return cli_error("%s", strerror(ENOMEM));
+  if (s->n == 0) {
+    free(series);
+    return cli_error("no curves to plot");
+  }
+  rc = cli_curves_plot_series(series, AMPSIM_PLOT_MAX_SERIES, &n, s, c);
+  if (rc != 0) {
+    free(series);
+    return rc;
+  }
+  k0 = &s->curve[0];
+  cli_curves_plot_axes(title, sizeof title, y_label, sizeof y_label, &y_unit, k0);
   ampsim_error_clear();
   rc = ampsim_plot_new(&p, title);
   if (rc == 0)
     rc = ampsim_plot_axis_x(p, k0->x_label, k0->x_unit,
                             k0->x_log ? AMPSIM_AXIS_LOG : AMPSIM_AXIS_LINEAR);
   if (rc == 0)
-    rc = ampsim_plot_axis_y(p, is_thd_curve(k0->kind) ? "THD, THD+N" : k0->y_label,
-                            k0->y_unit, k0->y_log ? AMPSIM_AXIS_LOG : AMPSIM_AXIS_LINEAR);
-  for (i = 0; rc == 0 && i < c->n; i++) {
-    char legend[200];
-    if (is_thd_curve(k0->kind)) {
-      snprintf(legend, sizeof legend, "%s THD", c->designs[i].name);
-      rc = ampsim_plot_series(p, legend, curves[i].x, curves[i].y, curves[i].n);
-      snprintf(legend, sizeof legend, "%s THD+N", c->designs[i].name);
-      if (rc == 0)
-        rc = ampsim_plot_series(p, legend, curves[i].x, curves[i].y2, curves[i].n);
-    } else {
-      rc = ampsim_plot_series(p, c->designs[i].name, curves[i].x, curves[i].y,
-                              curves[i].n);
-    }
-  }
+    rc = ampsim_plot_axis_y(p, y_label, y_unit, k0->y_log ? AMPSIM_AXIS_LOG : AMPSIM_AXIS_LINEAR);
+  for (i = 0; rc == 0 && i < n; i++)
+    rc = ampsim_plot_series(p, series[i].legend, series[i].x, series[i].y, series[i].n);
+  free(series);
   if (rc != 0) {
     ampsim_plot_free(p);
     return cli_library_error(rc);
@@ -1071,96 +1087,24 @@ int cli_compare_plot(ampsim_plot **out, const ampsim_curve *curves,
   return 0;
 }
 
-static void column_title(cli_text *out, const char *design, const char *label,
-                         const char *unit)
-{
-  char title[320];
-  if (unit[0] != '\0')
-    snprintf(title, sizeof title, "%s%s%s (%s)", design, design[0] ? " " : "",
-             label, unit);
-  else
-    snprintf(title, sizeof title, "%s%s%s", design, design[0] ? " " : "", label);
-  cli_text_csv_field(out, title);
-}
-
-int cli_compare_curve_csv(cli_text *out, const ampsim_curve *curves,
-                          const cli_compare *c)
-{
-  int shared = 1, two = is_thd_curve(curves[0].kind);
-  size_t i, j, rows = 0;
-
-  for (i = 0; i < c->n; i++) {
-    if (curves[i].n > rows)
-      rows = curves[i].n;
-    if (curves[i].n != curves[0].n)
-      shared = 0;
-    for (j = 0; shared && j < curves[i].n; j++)
-      if (curves[i].x[j] != curves[0].x[j])
-        shared = 0;
-  }
-  if (shared)
-    column_title(out, "", curves[0].x_label, curves[0].x_unit);
-  for (i = 0; i < c->n; i++) {
-    const ampsim_curve *k = &curves[i];
-    if (!shared) {
-      if (i > 0)
-        cli_text_append(out, ",");
-      column_title(out, c->designs[i].name, k->x_label, k->x_unit);
-    }
-    cli_text_append(out, ",");
-    column_title(out, c->designs[i].name, k->y_label, k->y_unit);
-    if (two) {
-      cli_text_append(out, ",");
-      column_title(out, c->designs[i].name, k->y2_label, k->y2_unit);
-    }
-  }
-  cli_text_append(out, "\n");
-  for (j = 0; j < rows; j++) {
-    if (shared)
-      csv_number(out, curves[0].x[j]);
-    for (i = 0; i < c->n; i++) {
-      const ampsim_curve *k = &curves[i];
-      int have = j < k->n;
-      if (!shared) {
-        if (i > 0)
-          cli_text_append(out, ",");
-        if (have)
-          csv_number(out, k->x[j]);
-      }
-      cli_text_append(out, ",");
-      if (have)
-        csv_number(out, k->y[j]);
-      if (two) {
-        cli_text_append(out, ",");
-        if (have)
-          csv_number(out, k->y2[j]);
-      }
-    }
-    cli_text_append(out, "\n");
-  }
-  return out->failed ? cli_error("%s", strerror(ENOMEM)) : 0;
-}
-
 /* ------------------------------------------------------------------------ */
 /* The command                                                              */
 /* ------------------------------------------------------------------------ */
 
 static int run_curve(cli_compare *c)
 {
-  ampsim_curve *curves = calloc(c->n, sizeof *curves);
+  cli_curves curves;
   ampsim_plot *plot = NULL;
   cli_text csv = { 0 };
   unsigned char *image = NULL;
   size_t image_len = 0;
   int rc;
 
-  if (curves == NULL)
-    return cli_error("%s", strerror(ENOMEM));
-  rc = cli_compare_curves(curves, c, c->curve_kind);
+  rc = cli_compare_curves(&curves, c, c->curve_kind);
   if (rc == 0)
-    rc = cli_compare_curve_csv(&csv, curves, c);
+    rc = cli_compare_curve_csv(&csv, &curves, c);
   if (rc == 0 && c->plot_path != NULL)
-    rc = cli_compare_plot(&plot, curves, c);
+    rc = cli_compare_plot(&plot, &curves, c);
   /* The plot is rendered before anything is written, so a failure leaves
    * no output at all. */
   if (rc == 0 && plot != NULL) {
@@ -1181,7 +1125,7 @@ static int run_curve(cli_compare *c)
   free(image);
   ampsim_plot_free(plot);
   free(csv.data);
-  free(curves);
+  cli_curves_free(&curves);
   return rc;
 }
 

@@ -136,7 +136,7 @@ static int check_output_path(const char *path)
   int ok;
 
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-    return cli_error("%s: %s", path, strerror(EISDIR));
+    return cli_error("--json: %s: %s", path, strerror(EISDIR));
   if (slash == NULL) {
     folder = malloc(2);
     if (folder != NULL)
@@ -154,7 +154,7 @@ static int check_output_path(const char *path)
   ok = access(folder, W_OK) == 0;
   free(folder);
   if (!ok)
-    return cli_error("%s: %s", path, strerror(errno));
+    return cli_error("--json: %s: %s", path, strerror(errno));
   return 0;
 }
 

@@ -2,8 +2,10 @@
  * cmd_report.c - `ampsim report`: the designs of `ampsim compare` in one
  * self-contained HTML file that a CI job keeps as an artifact and a person
  * opens anywhere: the comparison table, plots of THD against power and of
- * output impedance and crosstalk against frequency, the exact netlist of
- * every design, and the versions of ampsim and ngspice.
+ * output impedance and crosstalk against frequency (and, where every design
+ * measured them, of the loop gain, the step responses per capacitive load
+ * and the IMD spectra), the exact netlist of every design, and the versions
+ * of ampsim and ngspice.
  *
  * Every string that goes into the page passes through cli_text_html(). The
  * plots are embedded as base64 data: URIs, each its own SVG document: cairo
@@ -28,16 +30,6 @@ static const char report_css[] =
     "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:85%}"
     "img{max-width:100%;height:auto}";
 
-static void value_text(char *buf, size_t n, const cli_row *r, double v)
-{
-  if (isnan(v))
-    snprintf(buf, n, "%s", r->nan_text);
-  else if (strcmp(r->unit, "dB") == 0 || strcmp(r->unit, "deg") == 0)
-    snprintf(buf, n, "%.1f %s", v * r->scale, r->unit);
-  else
-    ampsim_report_eng(buf, n, v * r->scale, r->unit);
-}
-
 static void html_table(cli_text *h, const cli_compare *c)
 {
   size_t i, k;
@@ -52,13 +44,13 @@ static void html_table(cli_text *h, const cli_compare *c)
   for (k = 0; k < c->n_rows; k++) {
     const cli_row *r = &c->rows[k];
     int marks[CLI_COMPARE_MAX_DESIGNS];
-    cli_mark_best(marks, r->value, c->n, r->better);
+    cli_row_mark_best(marks, r, c->n);
     cli_text_append(h, "<tr><td>");
     cli_text_html(h, r->label);
     cli_text_append(h, "</td>");
     for (i = 0; i < c->n; i++) {
       char buf[64];
-      value_text(buf, sizeof buf, r, r->value[i]);
+      cli_row_format(buf, sizeof buf, r, i);
       cli_text_append(h, marks[i] ? "<td class=\"best\">" : "<td>");
       cli_text_html(h, buf);
       cli_text_append(h, marks[i] ? " *</td>" : "</td>");
@@ -68,45 +60,95 @@ static void html_table(cli_text *h, const cli_compare *c)
   cli_text_append(h, "</tbody>\n</table>\n<p>* best in its row</p>\n");
 }
 
-/* One curve of every design, as an embedded SVG. A curve that cannot be
- * measured (a stage that never reaches 1 % THD still gives its points) is
- * an error, as everywhere else. */
+/* One curve (or set of curves) of every design, as embedded SVG: one plot,
+ * or where the series would be too many for one legend, one plot per design
+ * (and part of a design's set). A curve that cannot be measured (a stage that
+ * never reaches 1 % THD still gives its points) is an error, as everywhere
+ * else. */
 static int html_plot(cli_text *h, const cli_compare *c, ampsim_curve_kind kind,
                      const char *heading)
 {
-  ampsim_curve *curves = calloc(c->n, sizeof *curves);
-  ampsim_plot *plot = NULL;
-  char *svg = NULL;
-  size_t len = 0;
-  int rc;
+  cli_curves curves;
+  size_t i, start, span;
+  int rc, set = kind == AMPSIM_CURVE_LOOP_GAIN || kind == AMPSIM_CURVE_STEP ||
+                kind == AMPSIM_CURVE_IMD_SPECTRUM;
 
-  if (curves == NULL)
-    return cli_error("%s", strerror(ENOMEM));
-  rc = cli_compare_curves(curves, c, kind);
-  if (rc == 0)
-    rc = cli_compare_plot(&plot, curves, c);
-  if (rc == 0) {
-    int r;
-    ampsim_error_clear();
-    r = ampsim_plot_render_svg(plot, &svg, &len);
-    if (r != 0)
-      rc = cli_library_error(r);
+  rc = cli_compare_curves(&curves, c, kind);
+  if (rc != 0) {
+    cli_curves_free(&curves);
+    return rc;
   }
-  if (rc == 0) {
-    cli_text_append(h, "<h2>");
-    cli_text_html(h, heading);
-    cli_text_append(h, "</h2>\n<p>");
-    cli_text_html(h, curves[0].note);
-    cli_text_append(h, "</p>\n<img alt=\"");
-    cli_text_html(h, heading);
-    cli_text_append(h, "\" src=\"data:image/svg+xml;base64,");
-    cli_text_base64(h, (const unsigned char *)svg, len);
-    cli_text_append(h, "\">\n");
+  cli_text_append(h, "<h2>");
+  cli_text_html(h, heading);
+  cli_text_append(h, "</h2>\n");
+  /* A set: what each curve shows (its figures); else the one note. */
+  for (i = 0; i < (set ? curves.n : 1); i++) {
+    cli_text_append(h, "<p>");
+    if (set) {
+      cli_text_html(h, c->designs[curves.design[i]].name);
+      if (curves.curve[i].series[0] != '\0') {
+        cli_text_append(h, ", ");
+        cli_text_html(h, curves.curve[i].series);
+      }
+      cli_text_append(h, ": ");
+    }
+    cli_text_html(h, curves.curve[i].note);
+    cli_text_append(h, "</p>\n");
   }
-  free(svg);
-  ampsim_plot_free(plot);
-  free(curves);
+  for (start = 0; rc == 0 && start < curves.n; start += span) {
+    cli_curves part = curves;
+    ampsim_plot *plot = NULL;
+    char *svg = NULL;
+    size_t len = 0;
+    span = cli_curves_plot_span(&curves, start, AMPSIM_PLOT_MAX_SERIES);
+    part.n = span;
+    part.curve = curves.curve + start;
+    part.design = curves.design + start;
+    rc = cli_compare_plot(&plot, &part, c);
+    if (rc == 0) {
+      int r;
+      ampsim_error_clear();
+      r = ampsim_plot_render_svg(plot, &svg, &len);
+      if (r != 0)
+        rc = cli_library_error(r);
+    }
+    if (rc == 0) {
+      cli_text_append(h, "<img alt=\"");
+      cli_text_html(h, heading);
+      if (span < curves.n) {
+        cli_text_append(h, " (");
+        cli_text_html(h, c->designs[curves.design[start]].name);
+        cli_text_append(h, ")");
+      }
+      cli_text_append(h, "\" src=\"data:image/svg+xml;base64,");
+      cli_text_base64(h, (const unsigned char *)svg, len);
+      cli_text_append(h, "\">\n");
+    }
+    free(svg);
+    ampsim_plot_free(plot);
+  }
+  cli_curves_free(&curves);
   return rc;
+}
+
+/* Whether every design measured what a plot of `kind` shows: the loop gain
+ * (stability, a stage with Vloop), step responses (capacitive loads) or
+ * IMD spectra. */
+static int every_design_has(const cli_compare *c, ampsim_curve_kind kind)
+{
+  size_t i;
+  for (i = 0; i < c->n; i++) {
+    const ampsim_measurement *m = c->m[i];
+    int stability = (m->options.figures & AMPSIM_FIG_STABILITY) != 0;
+    if (kind == AMPSIM_CURVE_LOOP_GAIN && !(stability && m->has_loop))
+      return 0;
+    if (kind == AMPSIM_CURVE_STEP && !(stability && m->n_cap_load > 0))
+      return 0;
+    if (kind == AMPSIM_CURVE_IMD_SPECTRUM &&
+        !((m->options.figures & AMPSIM_FIG_IMD) && m->n_imd > 0))
+      return 0;
+  }
+  return 1;
 }
 
 static int html_netlists(cli_text *h, const cli_compare *c)
@@ -185,6 +227,12 @@ int cli_cmd_report(int argc, char **argv)
     rc = html_plot(&h, &c, AMPSIM_CURVE_ZOUT, "Output impedance vs frequency");
   if (rc == 0)
     rc = html_plot(&h, &c, AMPSIM_CURVE_CROSSTALK, "Crosstalk vs frequency");
+  if (rc == 0 && every_design_has(&c, AMPSIM_CURVE_LOOP_GAIN))
+    rc = html_plot(&h, &c, AMPSIM_CURVE_LOOP_GAIN, "Loop gain and phase vs frequency");
+  if (rc == 0 && every_design_has(&c, AMPSIM_CURVE_STEP))
+    rc = html_plot(&h, &c, AMPSIM_CURVE_STEP, "Step response per capacitive load");
+  if (rc == 0 && every_design_has(&c, AMPSIM_CURVE_IMD_SPECTRUM))
+    rc = html_plot(&h, &c, AMPSIM_CURVE_IMD_SPECTRUM, "Intermodulation spectra");
   if (rc == 0)
     rc = html_netlists(&h, &c);
   if (rc != 0)

@@ -60,7 +60,13 @@ typedef struct cli_row {
   double scale;       /* display value = value * scale */
   int better;         /* as cli_mark_best() */
   const char *nan_text; /* what NAN prints as ("-", "below floor") */
+  int boolean;        /* values are 1 (yes) or 0 (no); better is 0 */
+  double resolution;  /* > 0: values that print the same at this step
+                         (0.1 for "12.3 dB") tie for best; 0: a millionth */
   double value[CLI_COMPARE_MAX_DESIGNS];
+  /* 1 where the design did not measure the figure: printed "-" rather
+   * than nan_text (a design that never recovered is not one not tested). */
+  unsigned char unmeasured[CLI_COMPARE_MAX_DESIGNS];
 } cli_row;
 
 typedef struct cli_compare {
@@ -93,18 +99,70 @@ int cli_compare_table(cli_text *out, const cli_compare *c);
 int cli_compare_csv(cli_text *out, const cli_compare *c);
 /* The JSON: an array of the measure documents, each with "design". */
 int cli_compare_json(char **out, const cli_compare *c);
-/* Measure one curve for every design into curves[0..n) (caller allocates
- * c->n curves). */
-int cli_compare_curves(ampsim_curve *curves, const cli_compare *c,
-                       ampsim_curve_kind kind);
-/* A plot of the curves, one series per design (THD curves: THD+N too).
- * *out new; caller frees with ampsim_plot_free(). */
-int cli_compare_plot(ampsim_plot **out, const ampsim_curve *curves,
-                     const cli_compare *c);
-/* The curves as CSV: x, then y (and y2) per design; per-design x columns
- * when the designs' x values differ. */
-int cli_compare_curve_csv(cli_text *out, const ampsim_curve *curves,
-                          const cli_compare *c);
+/* The curves of every design: each design's set (curves.h; one curve for
+ * the kinds that are not sets), design by design. */
+typedef struct cli_curves {
+  size_t n;
+  ampsim_curve *curve; /* n, owned */
+  size_t *design;      /* n, owned: the design (index) of each curve */
+} cli_curves;
+void cli_curves_free(cli_curves *s);
+
+/* Measure one kind of curve for every design into *out (zeroed first; free
+ * with cli_curves_free(), also after a failure). */
+int cli_compare_curves(cli_curves *out, const cli_compare *c, ampsim_curve_kind kind);
+
+/* One line of a plot: the legend and borrowed points of a curve. */
+typedef struct cli_plot_series {
+  char legend[240];
+  const double *x, *y;
+  size_t n;
+} cli_plot_series;
+
+/* The series of a plot of curves, in order: per curve "DESIGN[, SERIES]"
+ * with y, and for the kinds with two columns a second series of y2
+ * (" THD" / " THD+N", " |T|" / " phase", the spectrum and its
+ * " products"). At most max; more is an error (printed). */
+int cli_curves_plot_series(cli_plot_series *out, size_t max, size_t *n, const cli_curves *s,
+                           const cli_compare *c);
+/* How many curves from `start` one plot shows: all of them when their
+ * series fit in max_series, else as many as fit of one design (the report
+ * splits a large set into plots per design). */
+size_t cli_curves_plot_span(const cli_curves *s, size_t start, size_t max_series);
+/* The title and y axis of a plot of curves like k0 (loop gain: |T| and
+ * its phase share one axis of plain numbers). */
+void cli_curves_plot_axes(char *title, size_t title_n, char *y_label, size_t y_label_n,
+                          const char **y_unit, const ampsim_curve *k0);
+/* Whether the CSV has y2 columns: THD curves (THD+N), loop gain (phase),
+ * IMD spectrum (the products). */
+int cli_curves_two_columns(ampsim_curve_kind kind);
+/* A plot of the curves (the series above). *out new; caller frees with
+ * ampsim_plot_free(). */
+int cli_compare_plot(ampsim_plot **out, const cli_curves *s, const cli_compare *c);
+/* The curves as CSV: x, then y (and y2) per curve, each column titled
+ * "DESIGN[ SERIES] LABEL (UNIT)"; per-curve x columns when the x values
+ * differ. */
+int cli_compare_curve_csv(cli_text *out, const cli_curves *s, const cli_compare *c);
+
+/* Rows (compare_figures.c). Append a row (values NAN, nan_text "-"); NULL
+ * when out of memory. */
+cli_row *cli_compare_add_row(cli_compare *c, const char *key, const char *json_unit,
+                             const char *label, const char *unit, double scale, int better);
+/* Drop the last row when no design has a value in it. */
+void cli_compare_drop_if_empty(cli_compare *c);
+/* The rows of the capacitive loads (phase margin, step overshoot per
+ * capacitance), intermodulation (IMD, d2, d3 per test) and overload
+ * recovery (recovery time; symmetric and latched, yes/no), where any
+ * design measured them. 0 or CLI_EXIT_ERROR (printed). */
+int cli_compare_rows_more(cli_compare *c);
+/* cli_mark_best() of a row, values compared at the row's resolution. */
+void cli_row_mark_best(int *marks, const cli_row *r, size_t n);
+/* --imd LIST: "smpte", "ccif" or both, comma-separated, as in measure.
+ * 0 or CLI_EXIT_ERROR (printed, naming the option). */
+int cli_parse_imd_tests(unsigned *out, const char *name, const char *value);
+/* The text of row r's value for a design: "-" where it was not measured,
+ * nan_text for NAN, yes/no, "12.3 dB", or with an engineering prefix. */
+void cli_row_format(char *buf, size_t n, const cli_row *r, size_t design);
 /* Write text to PATH atomically, or to stdout for "-". */
 int cli_compare_write(const char *path, const char *data, size_t len);
 void cli_compare_free(cli_compare *c);

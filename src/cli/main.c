@@ -26,6 +26,8 @@ static void help_top(void)
         "  netlist    print the generated test-bench netlist\n"
         "  compare    several designs side by side (table, CSV, JSON, curves)\n"
         "  report     one self-contained HTML report of several designs\n"
+        "  sweep      grids and Monte Carlo over tolerances, -j N, MPI, shards\n"
+        "  merge      combine the shard files of a sweep\n"
         "  help CMD   the options of a command\n"
         "\n"
         "Options:\n"
@@ -81,6 +83,14 @@ static int cmd_help(int argc, char **argv)
     cli_help_report();
     return CLI_EXIT_OK;
   }
+  if (strcmp(argv[0], "sweep") == 0) {
+    cli_help_sweep();
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(argv[0], "merge") == 0) {
+    cli_help_merge();
+    return CLI_EXIT_OK;
+  }
   if (strcmp(argv[0], "help") == 0) {
     help_top();
     return CLI_EXIT_OK;
@@ -123,6 +133,10 @@ int main(int argc, char **argv)
     rc = cli_cmd_compare(argc - 2, argv + 2);
   } else if (strcmp(command, "report") == 0) {
     rc = cli_cmd_report(argc - 2, argv + 2);
+  } else if (strcmp(command, "sweep") == 0) {
+    rc = cli_cmd_sweep(argc - 2, argv + 2);
+  } else if (strcmp(command, "merge") == 0) {
+    rc = cli_cmd_merge(argc - 2, argv + 2);
   } else if (strcmp(command, "help") == 0) {
     rc = cmd_help(argc - 2, argv + 2);
   } else if (command[0] == '-') {

@@ -138,9 +138,11 @@ int ampsim_bench_check(const ampsim_bench_options *o)
 {
   if ((unsigned)o->topology >= AMPSIM_TOPOLOGY_COUNT)
     return ampsim_error_set(AMPSIM_EINVAL, "unknown topology %d", (int)o->topology);
-  if (!finite_at_least(o->load_ohms, 0.0, false) || o->load_ohms > 1e9)
+  /* Below a milliohm the bench only reports what ideal sources do into a
+   * short (1e-308 ohm gave 1e308 A and "figures"): no headphone is there. */
+  if (!finite_at_least(o->load_ohms, 1e-3, true) || o->load_ohms > 1e9)
     return ampsim_error_set(AMPSIM_EINVAL,
-                            "--load: %g ohm is out of range (0 < load <= 1e9)", o->load_ohms);
+                            "--load: %g ohm is out of range (1m <= load <= 1e9)", o->load_ohms);
   if (!finite_at_least(o->ground_ohms, 0.0, true) || o->ground_ohms > 1e6)
     return ampsim_error_set(AMPSIM_EINVAL,
                             "--ground-ohms: %g ohm is out of range (0 to 1e6)", o->ground_ohms);
@@ -229,8 +231,13 @@ static void stage_line(strbuf *sb, const ampsim_stage *stage, const ampsim_bench
                        const char *out, char ch)
 {
   const char *subckt = stage->subckt;
-  if (d->probe_instance != NULL && d->probe_subckt != NULL && strcmp(name, d->probe_instance) == 0)
+  char copy[320];
+  if (d->probe_instance != NULL && d->probe_subckt != NULL && strcmp(name, d->probe_instance) == 0) {
     subckt = d->probe_subckt;
+  } else if (o->instance_subckts) {
+    snprintf(copy, sizeof copy, "%s__%s", stage->subckt, name);
+    subckt = copy;
+  }
   if (o->supply_split)
     strbuf_printf(sb, "%s %s %s n_vp_%c n_vn_%c 0 %s", name, in, out, ch, ch, subckt);
   else

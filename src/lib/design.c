@@ -830,6 +830,10 @@ static int number_item(const converter *c, const xmlNode *node, const char *name
   if (kind->max > 0.0 && v > kind->max)
     return fail_at(c, node, AMPSIM_EINVAL, "<%s %s=\"%s\">: %smust be at most %s",
                    name_of(node), name, value, subject, kind->max_text);
+  /* The bench's lower limit (ampsim_bench_check), said here at the value. */
+  if (kind == &kind_load_ohms && v < 1e-3)
+    return fail_at(c, node, AMPSIM_EINVAL, "<%s %s=\"%s\">: %smust be at least 1m ohms",
+                   name_of(node), name, value, subject);
   *out = v;
   return 0;
 }
@@ -1354,9 +1358,11 @@ static int convert_design(const converter *c, const xmlNode *node, ampsim_design
 {
   static const char *const attrs[] = { "name", NULL };
   static const char *const children[] = { "include", "stage",   "topology", "supply", "load",
-                                          "cable",   "volume",  "measure",  NULL };
+                                          "cable",   "volume",  "measure",  "sweep",
+                                          NULL };
+  /* <sweep> is read by ampsim_sweep_load() (sweep_xml.c), not here. */
   static const char hint[] =
-      "expected include, stage, topology, supply, load, cable, volume, measure";
+      "expected include, stage, topology, supply, load, cable, volume, measure, sweep";
   long stage_line = 0, topology_line = 0, supply_line = 0, load_line = 0, cable_line = 0,
        measure_line = 0, volume_line = 0;
   const xmlNode *child;
@@ -1943,8 +1949,10 @@ int ampsim_design_measure(ampsim_measurement **out, const ampsim_design *d)
   options = d->options;
   options.bench.load_model = load;
   rc = ampsim_measure(out, stage, &options);
+  /* A simulation that fails points at the design, or, for a stage given on
+   * the command line, at the stage's .subckt line. */
   if (rc != 0)
-    rc = with_origin(rc, d->origin);
+    rc = with_origin(rc, origin_is_silent(d->origin) ? stage->origin : d->origin);
   ampsim_stage_free(load);
   ampsim_stage_free(stage);
   return rc;

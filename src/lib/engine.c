@@ -348,6 +348,10 @@ static int classify_line(const char *line, size_t len)
   for (size_t i = 0; i < sizeof converge / sizeof converge[0]; i++)
     if (strstr(buffer, converge[i]) != NULL && strstr(buffer, "Warning") == NULL)
       return AMPSIM_ECONVERGE;
+  /* numparam's errors (".param g=nan", "{2*gain" with no gain) come before
+   * ngspice gives up with only "cannot recover": they say what is wrong. */
+  if (strncmp(buffer, "Undefined parameter", 19) == 0 || strstr(buffer, "Formula() error") != NULL)
+    return AMPSIM_ESIM;
   if (strncmp(buffer, "Error", 5) == 0 || strncmp(buffer, "error", 5) == 0 ||
       strstr(buffer, " Error:") != NULL || strstr(buffer, "aborted") != NULL ||
       strstr(buffer, "Fatal") != NULL || strstr(buffer, "fatal error") != NULL)
@@ -378,9 +382,13 @@ static int check_log(ampsim_engine *engine, const char *what)
     }
     follow_up = continues;
     if (kind != 0) {
+      char line[256];
+      snprintf(line, sizeof line, "%.*s", (int)(len < 255 ? len : 255), p);
       if (kind != LINE_CONTEXT && (worst == 0 || kind == AMPSIM_ECONVERGE))
         worst = kind;
-      if (quoted_len + len + 3 < sizeof quoted) {
+      /* A line repeated (numparam says "Undefined parameter [g]" once per
+       * use) is quoted once. */
+      if (strstr(quoted, line) == NULL && quoted_len + len + 3 < sizeof quoted) {
         if (quoted_len > 0) {
           memcpy(quoted + quoted_len, "; ", 2);
           quoted_len += 2;

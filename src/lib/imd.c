@@ -203,10 +203,46 @@ static size_t bin_of(double f_hz, const imd_test *test)
   return (size_t)lround(f_hz / test->common_hz) * (size_t)test->periods;
 }
 
+/* Spectrum bins more than this below the larger tone are rounding in the
+ * solution and the DFT, not signal: the spectrum curve shows them as NAN. */
+#define IMD_SPECTRUM_FLOOR 1e-9
+
+/* The spectrum curve of a record: every bin k >= 1 of rms[0..n_bins) at
+ * k common_hz / periods, in dBV; y2 repeats the counted products. */
+static void imd_curve(task_result *r, const double *rms, size_t n_bins, const imd_test *test,
+                      double a_max)
+{
+  size_t n = 0;
+  for (size_t k = 1; k < n_bins && n < AMPSIM_MAX_CURVE; k++, n++) {
+    r->curve_x[n] = (double)k * test->common_hz / (double)test->periods;
+    r->curve_y[n] = rms[k] > IMD_SPECTRUM_FLOOR * a_max ? ampsim_dsp_db(rms[k]) : NAN;
+    r->curve_y2[n] = NAN;
+  }
+  r->n_curve = n;
+  /* The products: f2 +- k f1 (SMPTE); f2 - f1, 2 f1 - f2, 2 f2 - f1 (CCIF). */
+  if (test->bit == AMPSIM_IMD_SMPTE) {
+    for (int k = 1; k <= SMPTE_ORDERS; k++) {
+      size_t lo = bin_of(test->f2_hz - k * test->f1_hz, test);
+      size_t hi = bin_of(test->f2_hz + k * test->f1_hz, test);
+      if (lo >= 1 && lo - 1 < n)
+        r->curve_y2[lo - 1] = r->curve_y[lo - 1];
+      if (hi >= 1 && hi - 1 < n)
+        r->curve_y2[hi - 1] = r->curve_y[hi - 1];
+    }
+  } else {
+    size_t bins[3] = {bin_of(test->f2_hz - test->f1_hz, test),
+                      bin_of(2.0 * test->f1_hz - test->f2_hz, test),
+                      bin_of(2.0 * test->f2_hz - test->f1_hz, test)};
+    for (int i = 0; i < 3; i++)
+      if (bins[i] >= 1 && bins[i] - 1 < n)
+        r->curve_y2[bins[i] - 1] = r->curve_y[bins[i] - 1];
+  }
+}
+
 /* Simulate the two tones at source amplitudes (peak) a1, a2 with step tmax
- * and analyse the record. */
+ * and analyse the record; with curve, its spectrum goes there too. */
 static int imd_run(imd_analysis *out, ampsim_engine *engine, const task *t, const imd_test *test,
-                   double a1, double a2, double tmax)
+                   double a1, double a2, double tmax, task_result *curve)
 {
   size_t m = imd_samples_per_period(test->common_hz), n = m * (size_t)test->periods;
   /* Every bin read below lies under 2 f2 (f2 + 4 f1 for SMPTE, 2 f2 - f1
@@ -270,6 +306,8 @@ static int imd_run(imd_analysis *out, ampsim_engine *engine, const task *t, cons
               ref;
     out->imd = hypot(out->d2, out->d3);
   }
+  if (curve != NULL)
+    imd_curve(curve, rms, n_bins, test, fmax(out->a1, out->a2));
 done:
   free(record);
   free(rms);
@@ -279,6 +317,7 @@ done:
 int measure_task_imd(task_result *r, const task *t, ampsim_engine *engine)
 {
   const imd_test *test = NULL;
+  task_result *curve = t->curve == TASK_CURVE_SPECTRUM ? r : NULL;
   imd_analysis now = {0}, before = {0};
   double g1 = 0.0, g2 = 0.0, a1, a2, tmax;
   int rc, halvings = 0;
@@ -301,7 +340,7 @@ int measure_task_imd(task_result *r, const task *t, ampsim_engine *engine)
   a2 = t->vout_rms * M_SQRT2 / hypot(test->ratio * g1, g2);
   a1 = test->ratio * a2;
   for (int i = 0;; i++) {
-    rc = imd_run(&now, engine, t, test, a1, a2, tmax);
+    rc = imd_run(&now, engine, t, test, a1, a2, tmax, curve);
     if (rc != 0)
       return rc;
     if (fabs(now.vout_rms / t->vout_rms - 1.0) < LEVEL_RELATIVE_TOLERANCE || i == 2)
@@ -314,7 +353,7 @@ int measure_task_imd(task_result *r, const task *t, ampsim_engine *engine)
     before = now;
     tmax /= 2.0;
     halvings++;
-    rc = imd_run(&now, engine, t, test, a1, a2, tmax);
+    rc = imd_run(&now, engine, t, test, a1, a2, tmax, curve);
     if (rc != 0)
       return rc;
     if (fabs(ampsim_dsp_db(now.imd) - ampsim_dsp_db(before.imd)) <

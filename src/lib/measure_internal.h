@@ -55,12 +55,23 @@ typedef enum task_kind {
   TASK_CLIPPING   /* imd.c: overload recovery */
 } task_kind;
 
+/* Which curve a task also returns (curves.h), beside its figures. */
+typedef enum task_curve {
+  TASK_CURVE_NONE = 0,
+  TASK_CURVE_LOOP,     /* TASK_STABILITY: the loop-gain sweep (|T| dB, arg T) */
+  TASK_CURVE_STEP,     /* TASK_STABILITY with a cap load: the step response */
+  TASK_CURVE_SPECTRUM  /* TASK_IMD: the spectrum of the final record */
+} task_curve;
+
 typedef struct task {
   task_kind kind;
   double freq_hz;
   double vout_rms;
-  int index;        /* TASK_STABILITY: cap_load index, or -1 - half for the
+  int index;        /* TASK_POWER: 0 = 1 %, 1 = 0.1 %, 2 = 1 % coarse only;
+                       TASK_STABILITY: cap_load index, or -1 - half for the
                        plain halves; TASK_IMD: the AMPSIM_IMD_* bit */
+  int half;         /* TASK_STABILITY with a cap load: the BTL half probed */
+  task_curve curve; /* a curve to return in task_result.curve_* */
   const ampsim_stage *stage;            /* valid in the forked worker */
   const ampsim_measure_options *options;
 } task;
@@ -92,6 +103,9 @@ typedef struct task_result {
   /* TASK_IMD, TASK_CLIPPING */
   ampsim_imd_point imd;
   ampsim_clipping clipping;
+  /* task.curve: the points of the curve (x, y, y2 as in curves.h). */
+  size_t n_curve;
+  double curve_x[AMPSIM_MAX_CURVE], curve_y[AMPSIM_MAX_CURVE], curve_y2[AMPSIM_MAX_CURVE];
 } task_result;
 
 

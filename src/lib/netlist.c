@@ -270,8 +270,12 @@ static int cursor_next(nl_cursor *c, nl_phys *ph)
   if (c->p == NULL)
     return 0;
   memset(ph, 0, sizeof *ph);
-  eol = strchr(c->p, '\n');
-  end = eol != NULL ? eol : c->p + strlen(c->p);
+  /* A plain loop, not strchr(): ASan's strict_string_checks makes each
+   * strchr() read the whole rest of the text, so a 10 MB file took minutes
+   * in the sanitizer build (quadratic), and well under a second here. */
+  for (end = c->p; *end != '\0' && *end != '\n'; end++)
+    ;
+  eol = *end == '\n' ? end : NULL;
   s = skip_blanks(c->p);
   rest = trim_right(s, (size_t)(end - s));
   continues = c->pending;
@@ -592,12 +596,84 @@ static int check_model(const char *origin, int line, const char *text, const cha
   return 0;
 }
 
+/* Commands of ngspice's interpreter that touch files or the system. Outside
+ * a .control block ngspice would take such a line for a device (a switch
+ * "shell", a line "write"), and fail later with a confusing message; a stage
+ * file that holds one was meant for a control script, so it is refused with
+ * a clear one. "pre_" lines (pre_codemodel ...) are matched as a prefix. */
+static const char *const nl_commands[] = {
+  "shell", "codemodel", "source", "write", "wrdata", "wrs2p", "echo", "load", "exec", "cd",
+  "setcs", "sysinfo", NULL,
+};
+
+/* The first word of an element line when it is an interpreter command. */
+static int is_command_line(const char *text, size_t *len)
+{
+  const char *end = text;
+  while (*end != '\0' && !is_blank(*end) && *end != '(' && *end != '=')
+    end++;
+  *len = (size_t)(end - text);
+  if (*len > 4 && strncasecmp(text, "pre_", 4) == 0)
+    return 1;
+  return word_in(text, *len, nl_commands);
+}
+
+/* Brackets must pair up: ngspice's expression parser reports an unbalanced
+ * "{2*(3+1}" only as "cannot recover", without a line. Double-quoted strings
+ * are skipped (file names); single quotes are expressions in ngspice and are
+ * looked into. AMPSIM_EDENIED, as every refusal of a statement: scanning
+ * promises no other code (the fuzz target checks it). */
+#define NL_BRACKET_DEPTH 64
+static int check_brackets(const char *origin, int line, const char *text)
+{
+  char open[NL_BRACKET_DEPTH];
+  int depth = 0;
+  const char *p;
+  for (p = text; *p != '\0'; p++) {
+    if (*p == '"') {
+      const char *q = strchr(p + 1, '"');
+      if (q == NULL)
+        break;
+      p = q;
+    } else if (*p == '(' || *p == '{') {
+      if (depth == NL_BRACKET_DEPTH)
+        return ampsim_error_set(AMPSIM_EDENIED, "%s:%d: brackets nested more than %d deep", origin,
+                                line, NL_BRACKET_DEPTH);
+      open[depth++] = *p;
+    } else if (*p == ')' || *p == '}') {
+      char want = *p == ')' ? '(' : '{';
+      if (depth == 0)
+        return ampsim_error_set(AMPSIM_EDENIED,
+                                "%s:%d: unbalanced brackets: '%c' without a '%c' before it",
+                                origin, line, *p, want);
+      if (open[depth - 1] != want)
+        return ampsim_error_set(AMPSIM_EDENIED,
+                                "%s:%d: unbalanced brackets: '%c' where '%c' is still open",
+                                origin, line, *p, open[depth - 1]);
+      depth--;
+    }
+  }
+  if (depth > 0)
+    return ampsim_error_set(AMPSIM_EDENIED, "%s:%d: unbalanced brackets: '%c' is never closed",
+                            origin, line, open[depth - 1]);
+  return 0;
+}
+
 /* Element lines: CIDER devices take "ic.file=" (read and written). Subcircuit
  * instances (X) are left alone: their parameters are only numbers. */
 static int check_element(const char *origin, int line, const char *text, const char *full)
 {
   const char *pname, *end = text;
-  size_t pname_len;
+  size_t pname_len, cmd_len;
+  int rc;
+  if (is_command_line(text, &cmd_len))
+    return ampsim_error_set(AMPSIM_EDENIED,
+                            "%s:%d: '%.*s' is an ngspice command, not a device: netlists may "
+                            "not run commands",
+                            origin, line, (int)cmd_len, text);
+  rc = check_brackets(origin, line, text);
+  if (rc != 0)
+    return rc;
   if (*text == 'x' || *text == 'X')
     return 0;
   if (!find_file_param(full, &pname, &pname_len))
@@ -660,9 +736,11 @@ static int check_statement(const char *origin, int line, const char *text, const
 
   n = dot_keyword_len(text);
   if (word_in(text, n, nl_allowed))
-    return 0;
-  if (keyword_is(text, n, ".model"))
-    return check_model(origin, line, text, full);
+    return check_brackets(origin, line, text);
+  if (keyword_is(text, n, ".model")) {
+    int rc = check_model(origin, line, text, full);
+    return rc != 0 ? rc : check_brackets(origin, line, text);
+  }
   if (keyword_is(text, n, ".end") || keyword_is(text, n, ".title")) {
     *action = NL_DROP;
     return 0;
@@ -1510,6 +1588,13 @@ static int expand_file(nl_ctx *ctx, const nl_file *f, nl_cursor start, int secti
 {
   nl_frame frame;
   nl_entry e = { NL_END, { NULL, 0, NULL, 0, 0, 0, 0, 0 }, 0, { NULL, 0, 0 }, NULL, NULL, 0 };
+  /* .subckt and .ends pair up within each file (or section): ngspice says
+   * only "Mismatch of .subckt ... .ends statements!" and gives up, without a
+   * line. subckt_lines holds the lines of the open ones (the innermost
+   * NL_SUBCKT_TRACK; deeper ones are only counted). */
+  enum { NL_SUBCKT_TRACK = 16 };
+  int subckt_lines[NL_SUBCKT_TRACK];
+  int subckt_depth = 0;
   int rc;
 
   frame.file = f;
@@ -1520,14 +1605,30 @@ static int expand_file(nl_ctx *ctx, const nl_file *f, nl_cursor start, int secti
     rc = next_entry(&start, &e);
     if (rc != 0)
       break;
-    if (e.kind == NL_END) {
-      if (section_line > 0)
+    if (e.kind == NL_END || (section_line > 0 && is_endl(&e))) {
+      if (subckt_depth > 0)
+        rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: .subckt without .ends (the %s ends first)",
+                              f->display, subckt_lines[(subckt_depth - 1) % NL_SUBCKT_TRACK],
+                              section_line > 0 ? "library section" : "file");
+      else if (e.kind == NL_END && section_line > 0)
         rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: .lib section without .endl", f->display,
                               section_line);
       break;
     }
-    if (section_line > 0 && is_endl(&e))
-      break;
+    if (e.kind == NL_STMT && e.text[0] == '.') {
+      size_t kw = dot_keyword_len(e.text);
+      if (keyword_is(e.text, kw, ".subckt")) {
+        subckt_lines[subckt_depth % NL_SUBCKT_TRACK] = e.first.line;
+        subckt_depth++;
+      } else if (keyword_is(e.text, kw, ".ends")) {
+        if (subckt_depth == 0) {
+          rc = ampsim_error_set(AMPSIM_EPARSE, "%s:%d: .ends without a .subckt before it",
+                                f->display, e.first.line);
+          break;
+        }
+        subckt_depth--;
+      }
+    }
     rc = process_entry(ctx, &frame, &e);
     entry_clear(&e);
   }
@@ -1824,6 +1925,7 @@ void ampsim_stage_free(ampsim_stage *stage)
   free(stage->path);
   free(stage->subckt);
   free(stage->text);
+  free(stage->origin);
   free(stage);
 }
 
@@ -1929,9 +2031,9 @@ static int part_open(ampsim_stage **out, const char *spec, const ampsim_netlist_
   ampsim_subckt_info info;
   ampsim_stage *stage = NULL;
   char *file = NULL, *subckt = NULL, *written = NULL;
-  const char *dir = NULL;
+  const char *dir = NULL, *where = NULL;
   size_t i;
-  int rc;
+  int rc, line = 0, n;
 
   memset(&ctx, 0, sizeof ctx);
   if (out == NULL || spec == NULL)
@@ -1952,17 +2054,17 @@ static int part_open(ampsim_stage **out, const char *spec, const ampsim_netlist_
   if (rc != 0)
     goto done;
 
-  if (info.n_pins != kind->n_pins) {
-    const char *where = file;
-    int line = info.line;
-    /* Point into the file that defines it, which may be an include. */
-    for (i = 0; i < ctx.n_origins; i++) {
-      if (ctx.origins[i].out_line == info.line) {
-        where = ctx.files[ctx.origins[i].file]->display;
-        line = ctx.origins[i].line;
-        break;
-      }
+  where = file;
+  line = info.line;
+  /* Point into the file that defines it, which may be an include. */
+  for (i = 0; i < ctx.n_origins; i++) {
+    if (ctx.origins[i].out_line == info.line) {
+      where = ctx.files[ctx.origins[i].file]->display;
+      line = ctx.origins[i].line;
+      break;
     }
+  }
+  if (info.n_pins != kind->n_pins) {
     rc = buf_add(&pins, "", 0);
     for (i = 0; rc == 0 && i < (size_t)info.n_pins && i < 16; i++) {
       if (i > 0)
@@ -1989,6 +2091,13 @@ static int part_open(ampsim_stage **out, const char *spec, const ampsim_netlist_
     rc = nomem();
     goto done;
   }
+  n = snprintf(NULL, 0, "%s:%d", where, line);
+  stage->origin = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (stage->origin == NULL) {
+    rc = nomem();
+    goto done;
+  }
+  snprintf(stage->origin, (size_t)n + 1, "%s:%d", where, line);
   stage->path = file;
   stage->subckt = written;
   stage->text = ctx.out.p;

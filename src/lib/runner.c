@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,21 @@
 #include <unistd.h>
 
 #include "ampsim/error.h"
+
+/* Built with AddressSanitizer (gcc defines __SANITIZE_ADDRESS__, clang has
+ * __has_feature): LeakSanitizer checks at exit, but a worker leaves with
+ * _exit(), which skips it, so the worker runs the check itself. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RUNNER_LEAK_CHECK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RUNNER_LEAK_CHECK 1
+#endif
+#endif
+#ifdef RUNNER_LEAK_CHECK
+#include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
+#endif
 
 /* What a worker sends back: its status, its error message, then the result. */
 typedef struct worker_header {
@@ -68,6 +85,12 @@ static void child_main(int fd, runner_task_fn fn, const void *task, size_t resul
    * terminal. What went wrong travels back in the header. */
   {
     int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+#ifdef RUNNER_LEAK_CHECK
+    /* Sanitizer reports still go to the real stderr (a copy of it). */
+    int report_fd = dup(STDERR_FILENO);
+    if (report_fd >= 0)
+      __sanitizer_set_report_fd((void *)(intptr_t)report_fd);
+#endif
     if (devnull >= 0) {
       dup2(devnull, STDOUT_FILENO);
       dup2(devnull, STDERR_FILENO);
@@ -82,6 +105,13 @@ static void child_main(int fd, runner_task_fn fn, const void *task, size_t resul
     if (rc == 0)
       rc = fn(result, task, engine);
   }
+#ifdef RUNNER_LEAK_CHECK
+  /* Before the result is sent: a leak ends the worker here (LeakSanitizer's
+   * exit code), so the task fails and the report is on stderr. The engine
+   * and the result are still referenced from this frame, and ngspice's own
+   * allocations are covered by the LSan suppressions. */
+  __lsan_do_leak_check();
+#endif
   header.rc = rc;
   if (rc != 0)
     snprintf(header.message, sizeof header.message, "%s", ampsim_error_last());
@@ -227,9 +257,10 @@ int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *res
       fds[n_fds].revents = 0;
       slots[n_fds++] = s;
       if (workers[s].deadline > 0) {
-        int ms = (int)((workers[s].deadline - t) * 1000.0) + 1;
-        if (ms < 0)
-          ms = 0;
+        /* Clamped: --timeout 1e308 is a valid "practically none", and
+         * converting a double beyond INT_MAX to int is undefined. */
+        double left_ms = (workers[s].deadline - t) * 1000.0 + 1.0;
+        int ms = left_ms >= (double)INT_MAX ? INT_MAX : left_ms <= 0.0 ? 0 : (int)left_ms;
         if (timeout_ms < 0 || ms < timeout_ms)
           timeout_ms = ms;
       }

@@ -328,17 +328,11 @@ static int loop_gain(loop_sweep *out, ampsim_engine *engine, const task *t, cons
   return rc;
 }
 
-/* Crossover, phase and gain margins of a loop-gain sweep. */
-static void margins(ampsim_stability *s, const loop_sweep *l)
+/* arg T in degrees, unwrapped from low frequency (where T is positive real
+ * for negative feedback), into phase[0..l->n). */
+static void unwrapped_phase(double *phase, const loop_sweep *l)
 {
   double phase_prev = 0.0, unwrap = 0.0;
-  double *phase = malloc(l->n * sizeof *phase);
-
-  s->crossover_hz = s->phase_margin_deg = s->gain_margin_db = NAN;
-  if (phase == NULL || l->n < 2) {
-    free(phase);
-    return;
-  }
   for (size_t k = 0; k < l->n; k++) {
     double p = carg(l->t[k]) * 180.0 / M_PI;
     if (k > 0) {
@@ -350,6 +344,19 @@ static void margins(ampsim_stability *s, const loop_sweep *l)
     phase[k] = p + unwrap;
     phase_prev = phase[k];
   }
+}
+
+/* Crossover, phase and gain margins of a loop-gain sweep. */
+static void margins(ampsim_stability *s, const loop_sweep *l)
+{
+  double *phase = malloc(l->n * sizeof *phase);
+
+  s->crossover_hz = s->phase_margin_deg = s->gain_margin_db = NAN;
+  if (phase == NULL || l->n < 2) {
+    free(phase);
+    return;
+  }
+  unwrapped_phase(phase, l);
   for (size_t k = 0; k + 1 < l->n; k++) {
     double m0 = cabs(l->t[k]), m1 = cabs(l->t[k + 1]);
     if (m0 >= 1.0 && m1 < 1.0) {
@@ -370,12 +377,60 @@ static void margins(ampsim_stability *s, const loop_sweep *l)
   free(phase);
 }
 
+/* The loop-gain curve: every point of the sweep the margins come from, so
+ * that the curve crosses 0 dB where crossover_hz says (curves.h). */
+static int loop_curve(task_result *r, const loop_sweep *l)
+{
+  if (l->n > AMPSIM_MAX_CURVE)
+    return ampsim_error_set(AMPSIM_ERANGE, "loop gain: %zu points exceed a curve's %d", l->n,
+                            AMPSIM_MAX_CURVE);
+  unwrapped_phase(r->curve_y2, l);
+  for (size_t k = 0; k < l->n; k++) {
+    r->curve_x[k] = l->f[k];
+    r->curve_y[k] = 20.0 * log10(cabs(l->t[k]));
+  }
+  r->n_curve = l->n;
+  return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Capacitive load: step response and output-impedance peak                 */
 /* ------------------------------------------------------------------------ */
 
+/* Points of the step-response curve, evenly spaced. */
+#define STEP_CURVE_POINTS 600
+
+/*
+ * The step-response curve: the load voltage in % of the step, resampled
+ * evenly over [-5 %, 100 %] of a span that shows the settling (twice the
+ * settling time, at least three ringing periods, at most the window).
+ */
+static int step_curve(task_result *r, const ampsim_cap_load_point *c, const ampsim_vector *time,
+                      const double *v, double delay, double window, double initial, double step)
+{
+  double span = c->settling_s > 0.0 ? 2.0 * c->settling_s : 0.05 * window;
+  double t0, dt;
+  int rc;
+
+  if (isfinite(c->ring_hz) && c->ring_hz > 0.0)
+    span = fmax(span, 3.0 / c->ring_hz);
+  span = fmin(span, window);
+  t0 = delay - 0.05 * span;
+  dt = 1.05 * span / (double)(STEP_CURVE_POINTS - 1);
+  rc = ampsim_dsp_resample(r->curve_y, STEP_CURVE_POINTS, t0, dt, time->re, v, time->length);
+  if (rc != 0)
+    return rc;
+  for (size_t i = 0; i < STEP_CURVE_POINTS; i++) {
+    r->curve_x[i] = t0 + (double)i * dt - delay;
+    r->curve_y[i] = 100.0 * (r->curve_y[i] - initial) / step;
+    r->curve_y2[i] = NAN;
+  }
+  r->n_curve = STEP_CURVE_POINTS;
+  return 0;
+}
+
 static int step_response(ampsim_cap_load_point *c, ampsim_engine *engine, const task *t,
-                         double crossover_hz)
+                         double crossover_hz, task_result *curve)
 {
   ampsim_bench_nodes nodes;
   ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
@@ -453,6 +508,17 @@ static int step_response(ampsim_cap_load_point *c, ampsim_engine *engine, const 
   }
   c->overshoot_pct = peak > 0.0 ? 100.0 * peak : 0.0;
   c->ring_hz = n_peaks == 2 ? 1.0 / (peaks[1] - peaks[0]) : NAN;
+  if (curve != NULL) {
+    double *v = malloc(time.length * sizeof *v);
+    if (v == NULL) {
+      rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+      goto done;
+    }
+    for (size_t i = 0; i < time.length; i++)
+      v[i] = hot.re[i] - cold.re[i];
+    rc = step_curve(curve, c, &time, v, delay, window, initial, step);
+    free(v);
+  }
 done:
   ampsim_vector_free(&time);
   ampsim_vector_free(&hot);
@@ -514,19 +580,25 @@ int measure_task_stability(task_result *r, const task *t, ampsim_engine *engine)
   r->stability.crossover_hz = r->stability.phase_margin_deg = r->stability.gain_margin_db = NAN;
   r->has_loop = find_loop(t->stage->text, t->stage->subckt, &start, &end, &vloop);
   if (r->has_loop) {
-    rc = loop_gain(&sweep, engine, t, instance_of(t, t->index < 0 ? -1 - t->index : 0), cap);
+    rc = loop_gain(&sweep, engine, t, instance_of(t, t->index < 0 ? -1 - t->index : t->half),
+                   cap);
     if (rc != 0)
       return rc;
     margins(&r->stability, &sweep);
+    if (t->curve == TASK_CURVE_LOOP)
+      rc = loop_curve(r, &sweep);
     loop_sweep_free(&sweep);
+    if (rc != 0)
+      return rc;
   }
-  if (t->index < 0)
+  if (t->index < 0 || t->curve == TASK_CURVE_LOOP)
     return 0;
 
   memset(&r->cap_load, 0, sizeof r->cap_load);
   r->cap_load.cap_f = cap;
   r->cap_load.stability = r->stability;
-  rc = step_response(&r->cap_load, engine, t, r->stability.crossover_hz);
+  rc = step_response(&r->cap_load, engine, t, r->stability.crossover_hz,
+                     t->curve == TASK_CURVE_STEP ? r : NULL);
   if (rc == 0)
     rc = zout_peak(&r->cap_load, engine, t);
   return rc;

@@ -57,7 +57,7 @@ verify "thd-power: THD+N >= THD at every point" awk -F, \
   'NR > 1 { if (!($3 + 0 >= $2 + 0 && $6 + 0 >= $5 + 0)) bad = 1 } END { exit bad }' thd.csv
 
 # --- errors -----------------------------------------------------------------------
-expect_error "ampsim: --curve: 'thd' is not thd-power, thd-freq, zout, crosstalk, noise or spectrum" \
+expect_error "ampsim: --curve: 'thd' is not thd-power, thd-freq, zout, crosstalk, noise, spectrum, loop-gain, step or imd-spectrum" \
   compare --stage "$RL" --curve thd
 expect_error "ampsim: --plot needs --curve (see 'ampsim compare --help')" \
   compare --stage "$RL" --plot x.png

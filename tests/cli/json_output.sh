@@ -22,10 +22,10 @@ check "no temporary files left" test \
   "$(find . -mindepth 1 -maxdepth 1 ! -name '.std*' -printf '%f ' | sort)" = "old.json "
 
 # An output path that cannot be written fails before any simulation.
-expect_error "ampsim: $CLI_TMP/no-such-dir/out.json: No such file or directory" \
+expect_error "ampsim: --json: $CLI_TMP/no-such-dir/out.json: No such file or directory" \
   measure "${S[@]}" --json "$CLI_TMP/no-such-dir/out.json"
 mkdir adir
-expect_error "ampsim: adir: Is a directory" measure "${S[@]}" --json adir
+expect_error "ampsim: --json: adir: Is a directory" measure "${S[@]}" --json adir
 check "adir is still an empty folder" test -d adir -a -z "$(ls -A adir)"
 
 # --json - : on failure, nothing at all on stdout.

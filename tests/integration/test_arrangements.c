@@ -9,27 +9,9 @@
 
 #include "ampsim/ampsim.h"
 #include "test_main.h"
+#include "stages.h"
 
-static ampsim_stage *open_stage(const char *file, const char *subckt)
-{
-  char spec[1024];
-  ampsim_stage *stage = NULL;
-  snprintf(spec, sizeof spec, "%s/stages/%s:%s", AMPSIM_TEST_DIR, file, subckt);
-  if (ampsim_stage_open(&stage, spec, NULL) != 0)
-    print_error("%s\n", ampsim_error_last());
-  assert_non_null(stage);
-  return stage;
-}
 
-static ampsim_measurement *measure(const ampsim_stage *stage, ampsim_measure_options *o)
-{
-  ampsim_measurement *m = NULL;
-  o->jobs = 2;
-  if (ampsim_measure(&m, stage, o) != 0)
-    print_error("measure: %s\n", ampsim_error_last());
-  assert_non_null(m);
-  return m;
-}
 
 static double at(const ampsim_measurement *m, double f, int zout)
 {
@@ -53,7 +35,7 @@ static void se_split_has_no_crosstalk(void **state)
   o.figures = AMPSIM_FIG_CROSSTALK | AMPSIM_FIG_GAIN;
   o.bench.topology = AMPSIM_TOPOLOGY_SE_SPLIT;
   o.bench.ground_ohms = 0.05;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_true(isnan(at(m, 1000.0, 0)));
   assert_true(isnan(at(m, 20.0, 0)));
   /* The return wire divides the signal: 32 / 32.05 of gain 2. */
@@ -75,7 +57,7 @@ static void active_ground_divider(void **state)
   o.figures = AMPSIM_FIG_CROSSTALK | AMPSIM_FIG_ZOUT;
   o.bench.topology = AMPSIM_TOPOLOGY_ACTIVE_GROUND;
   o.bench.ground_ohms = rg;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(at(m, 1000.0, 0), 20.0 * log10(par / (rl + r)), 0.01);
   assert_near(at(m, 1000.0, 1), 2.0 * r, 1e-6);
   ampsim_measurement_free(m);
@@ -92,11 +74,11 @@ static void split_supply_removes_supply_crosstalk(void **state)
   (void)state;
   o.figures = AMPSIM_FIG_CROSSTALK;
   o.bench.supply_ohms = 1.0;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(at(m, 1000.0, 0), -90.1033, 0.2);
   ampsim_measurement_free(m);
   o.bench.supply_split = 1;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_true(isnan(at(m, 1000.0, 0)));
   ampsim_measurement_free(m);
   ampsim_stage_free(stage);
@@ -112,10 +94,10 @@ static void volume_ideal_and_pot(void **state)
   ampsim_measurement *flat, *ideal, *pot;
   (void)state;
   o.figures = AMPSIM_FIG_GAIN | AMPSIM_FIG_NOISE;
-  flat = measure(stage, &o);
+  flat = measure_stage(stage, &o);
   o.bench.volume_mode = AMPSIM_VOLUME_IDEAL;
   o.bench.volume_db = -20.0;
-  ideal = measure(stage, &o);
+  ideal = measure_stage(stage, &o);
   assert_near(ideal->gain_db - flat->gain_db, -20.0, 1e-9);
   assert_near(ideal->noise_vrms, flat->noise_vrms, 1e-6 * flat->noise_vrms);
   assert_near(ideal->channel_imbalance_db, 0.0, 1e-9);
@@ -123,7 +105,7 @@ static void volume_ideal_and_pot(void **state)
   o.bench.volume_mode = AMPSIM_VOLUME_POT;
   o.bench.pot_ohms = 10e3;
   o.bench.pot_tracking_db = 0.5;
-  pot = measure(stage, &o);
+  pot = measure_stage(stage, &o);
   /* The buffer has infinite input impedance: the pot divides exactly. */
   assert_near(pot->gain_db - flat->gain_db, -20.0, 1e-9);
   assert_near(pot->channel_imbalance_db, -0.5, 1e-9);
@@ -152,7 +134,7 @@ static void every_arrangement_measures(void **state)
   for (int t = 0; t < AMPSIM_TOPOLOGY_COUNT; t++) {
     ampsim_measurement *m;
     o.bench.topology = (ampsim_topology)t;
-    m = measure(stage, &o);
+    m = measure_stage(stage, &o);
     assert_true(m->thd[0].converged);
     assert_true(m->noise_vrms > 0.0);
     assert_true(m->n_zout > 30);

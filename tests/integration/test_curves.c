@@ -6,17 +6,8 @@
 
 #include "ampsim/ampsim.h"
 #include "test_main.h"
+#include "stages.h"
 
-static ampsim_stage *open_stage(const char *file, const char *subckt)
-{
-  char spec[1024];
-  ampsim_stage *stage = NULL;
-  snprintf(spec, sizeof spec, "%s/stages/%s:%s", AMPSIM_TEST_DIR, file, subckt);
-  if (ampsim_stage_open(&stage, spec, NULL) != 0)
-    print_error("%s\n", ampsim_error_last());
-  assert_non_null(stage);
-  return stage;
-}
 
 static ampsim_curve *curve(const ampsim_stage *stage, ampsim_measure_options *o,
                            ampsim_curve_kind kind, const ampsim_curve_options *co)

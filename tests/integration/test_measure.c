@@ -10,27 +10,9 @@
 
 #include "ampsim/ampsim.h"
 #include "test_main.h"
+#include "stages.h"
 
-static ampsim_stage *open_stage(const char *file, const char *subckt)
-{
-  char spec[1024];
-  ampsim_stage *stage = NULL;
-  snprintf(spec, sizeof spec, "%s/stages/%s:%s", AMPSIM_TEST_DIR, file, subckt);
-  if (ampsim_stage_open(&stage, spec, NULL) != 0)
-    print_error("%s\n", ampsim_error_last());
-  assert_non_null(stage);
-  return stage;
-}
 
-static ampsim_measurement *measure(const ampsim_stage *stage, ampsim_measure_options *o)
-{
-  ampsim_measurement *m = NULL;
-  o->jobs = 2;
-  if (ampsim_measure(&m, stage, o) != 0)
-    print_error("measure: %s\n", ampsim_error_last());
-  assert_non_null(m);
-  return m;
-}
 
 static double db(double ratio)
 {
@@ -66,7 +48,7 @@ static void linear_stage(void **state)
 
   for (int topology = 0; topology < 2; topology++) {
     o.bench.topology = topology == 0 ? AMPSIM_TOPOLOGY_SE : AMPSIM_TOPOLOGY_BTL;
-    m = measure(stage, &o);
+    m = measure_stage(stage, &o);
     assert_near(m->gain_db, topology == 0 ? 6.0206 : 12.0412, 1e-3);
     assert_near(m->dc_offset_mv, 0.0, 1e-9);
     assert_int_equal(m->n_thd, 1);
@@ -96,7 +78,7 @@ static void polynomial_harmonics(void **state)
 
   o.figures = AMPSIM_FIG_THD;
   o.vouts_rms[0] = 1.0003 / sqrt(2.0);
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->thd[0].harmonics_dbc[0], -60.00261, 0.1);
   assert_near(m->thd[0].harmonics_dbc[1], -80.00261, 0.1);
   assert_near(m->thd[0].thd_db, -59.95939, 0.1);
@@ -106,7 +88,7 @@ static void polynomial_harmonics(void **state)
 
   o.bench.topology = AMPSIM_TOPOLOGY_BTL;
   o.vouts_rms[0] = 2.0006 / sqrt(2.0);
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_true(m->thd[0].harmonics_dbc[0] < -150.0); /* HD2 cancelled */
   assert_near(m->thd[0].harmonics_dbc[1], -80.00261, 0.1);
   assert_near(m->thd[0].thd_db, -80.00261, 0.1);
@@ -124,7 +106,7 @@ static void polynomial_maximum_output(void **state)
   (void)state;
 
   o.figures = AMPSIM_FIG_POWER;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->vout_rms_1pct, 5.74256, 0.02 * 5.74256);
   assert_near(m->pout_w_1pct, m->vout_rms_1pct * m->vout_rms_1pct / 32.0, 1e-12);
   /* 0.1 %: A = 0.995378 V peak; V1 = a1 A + 3/4 a3 A^3. */
@@ -133,7 +115,7 @@ static void polynomial_maximum_output(void **state)
   ampsim_measurement_free(m);
 
   o.bench.topology = AMPSIM_TOPOLOGY_BTL;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->vout_rms_1pct, 14.80326, 0.02 * 14.80326);
   ampsim_measurement_free(m);
   ampsim_stage_free(stage);
@@ -149,21 +131,21 @@ static void thermal_noise(void **state)
   (void)state;
 
   o.figures = AMPSIM_FIG_NOISE | AMPSIM_FIG_ZOUT;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->noise_vrms, 1.784468e-8, 0.02 * 1.784468e-8);
   assert_near(m->noise_vrms_a, 1.40965e-8, 0.02 * 1.40965e-8);
   assert_near(zout_at(m, 1000.0)->ohms, 1000.0, 1e-6);
   ampsim_measurement_free(m);
 
   o.bench.load_ohms = 300.0;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->noise_vrms, 1.328056e-7, 0.02 * 1.328056e-7);
   ampsim_measurement_free(m);
 
   /* BTL: two resistors' noise, sqrt(2) sqrt(4kTR) RL / (2R + RL). */
   o.bench.load_ohms = 32.0;
   o.bench.topology = AMPSIM_TOPOLOGY_BTL;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->noise_vrms, 1.281681e-8, 0.02 * 1.281681e-8);
   assert_near(zout_at(m, 1000.0)->ohms, 2000.0, 1e-6);
   ampsim_measurement_free(m);
@@ -182,9 +164,9 @@ static void output_impedance_rl(void **state)
   (void)state;
 
   o.figures = AMPSIM_FIG_ZOUT;
-  se = measure(stage, &o);
+  se = measure_stage(stage, &o);
   o.bench.topology = AMPSIM_TOPOLOGY_BTL;
-  btl = measure(stage, &o);
+  btl = measure_stage(stage, &o);
   for (int i = 0; i < 3; i++) {
     assert_near(zout_at(se, f[i])->ohms, ohms[i], 0.01 * ohms[i]);
     assert_near(zout_at(se, f[i])->phase_deg, phase[i], 0.1);
@@ -214,14 +196,14 @@ static void shared_return_crosstalk(void **state)
   for (int i = 0; i < 2; i++) {
     double parallel = rg * loads[i] / (rg + loads[i]);
     o.bench.load_ohms = loads[i];
-    m = measure(stage, &o);
+    m = measure_stage(stage, &o);
     assert_near(crosstalk_at(m, 1000.0)->db, db(parallel / loads[i]), 0.2);
     assert_near(crosstalk_at(m, 20.0)->db, db(parallel / loads[i]), 0.2);
     ampsim_measurement_free(m);
   }
   o.bench.topology = AMPSIM_TOPOLOGY_BTL;
   o.bench.load_ohms = 32.0;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_true(isnan(crosstalk_at(m, 1000.0)->db));
   ampsim_measurement_free(m);
   ampsim_stage_free(stage);
@@ -239,11 +221,11 @@ static void supply_crosstalk(void **state)
 
   o.figures = AMPSIM_FIG_CROSSTALK;
   o.bench.supply_ohms = 1.0;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(crosstalk_at(m, 1000.0)->db, -90.1033, 0.2);
   ampsim_measurement_free(m);
   o.bench.supply_ohms = 0.0;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_true(isnan(crosstalk_at(m, 1000.0)->db));
   ampsim_measurement_free(m);
   ampsim_stage_free(stage);
@@ -260,7 +242,7 @@ static void soft_clipper_levels(void **state)
   (void)state;
 
   o.figures = AMPSIM_FIG_POWER;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->vout_rms_1pct, 0.241304433, 0.02 * 0.241304433);
   assert_near(m->vout_rms_01pct, (a - a * a * a / 4.0) / sqrt(2.0), 0.02 * 0.0773);
   ampsim_measurement_free(m);
@@ -278,10 +260,70 @@ static void collapsing_output_level(void **state)
   (void)state;
 
   o.figures = AMPSIM_FIG_POWER;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->vout_rms_1pct, 1.0 / sqrt(2.0), 0.02 / sqrt(2.0));
   assert_near(m->vout_rms_01pct, 1.0 / sqrt(2.0), 0.02 / sqrt(2.0));
   assert_true(m->vout_rms_1pct >= m->vout_rms_01pct);
+  ampsim_measurement_free(m);
+  ampsim_stage_free(stage);
+}
+
+/* The level search's resolution, not just the 2 % of the baselines: the
+ * coarse pass is confirmed and refined at the full numerics, so both levels
+ * land within the search's 0.5 % of the analytic answers, on a smooth THD
+ * curve (tanh: THD grows as A^2) and on the polynomial stage, SE and BTL. */
+static void level_search_resolution(void **state)
+{
+  ampsim_stage *clipper = open_stage("clipper.cir", "clipper");
+  ampsim_stage *poly = open_stage("poly.cir", "poly");
+  ampsim_measure_options o = AMPSIM_MEASURE_OPTIONS_INIT;
+  ampsim_measurement *m;
+  double a = 0.109709126;
+  (void)state;
+
+  o.figures = AMPSIM_FIG_POWER;
+  m = measure_stage(clipper, &o);
+  assert_near(m->vout_rms_1pct, 0.241304433, 0.005 * 0.241304433);
+  assert_near(m->vout_rms_01pct, (a - a * a * a / 4.0) / sqrt(2.0), 0.005 * 0.0773426);
+  ampsim_measurement_free(m);
+
+  m = measure_stage(poly, &o);
+  assert_near(m->vout_rms_1pct, 5.74256, 0.005 * 5.74256);
+  assert_near(m->vout_rms_01pct, (0.995378 + 0.75 * 0.4e-3 * pow(0.995378, 3)) / sqrt(2.0),
+              0.005 * 0.7040);
+  ampsim_measurement_free(m);
+
+  o.bench.topology = AMPSIM_TOPOLOGY_BTL;
+  m = measure_stage(poly, &o);
+  assert_near(m->vout_rms_1pct, 14.80326, 0.005 * 14.80326);
+  ampsim_measurement_free(m);
+  ampsim_stage_free(clipper);
+  ampsim_stage_free(poly);
+}
+
+/* THD's convergence check starts coarse (T/250) and halves: the reported
+ * step is at least one halving below the start, and the result is the
+ * analytic one (poly.cir: -59.95939 dB at 1.0003/sqrt(2) Vrms). */
+static void thd_converges_from_a_coarse_start(void **state)
+{
+  ampsim_stage *stage = open_stage("poly.cir", "poly");
+  ampsim_measure_options o = AMPSIM_MEASURE_OPTIONS_INIT;
+  ampsim_measurement *m;
+  (void)state;
+
+  o.figures = AMPSIM_FIG_THD;
+  o.vouts_rms[0] = 1.0003 / sqrt(2.0);
+  o.n_freqs = 2;
+  o.freqs_hz[0] = 1000.0;
+  o.freqs_hz[1] = 20.0;
+  m = measure_stage(stage, &o);
+  assert_int_equal(m->n_thd, 2);
+  for (size_t i = 0; i < 2; i++) {
+    double start = fmin(1.0 / (250.0 * m->thd[i].freq_hz), 4e-6);
+    assert_true(m->thd[i].converged);
+    assert_true(m->thd[i].tmax_s <= 0.5 * start * (1.0 + 1e-12));
+    assert_near(m->thd[i].thd_db, -59.95939, 0.1);
+  }
   ampsim_measurement_free(m);
   ampsim_stage_free(stage);
 }
@@ -322,9 +364,9 @@ static void one_channel_shortcut_changes_nothing(void **state)
   assert_int_equal(ampsim_stage_open(&stage, "opamp-buffer", NULL), 0);
   o.figures = AMPSIM_FIG_THD;
   o.bench.topology = AMPSIM_TOPOLOGY_BTL;
-  alone = measure(stage, &o);
+  alone = measure_stage(stage, &o);
   o.bench.supply_ohms = 1e-9;
-  stereo = measure(stage, &o);
+  stereo = measure_stage(stage, &o);
   assert_near(alone->thd[0].thd_db, stereo->thd[0].thd_db, 0.01);
   assert_near(alone->thd[0].harmonics_dbc[1], stereo->thd[0].harmonics_dbc[1], 0.01);
   ampsim_measurement_free(alone);
@@ -342,7 +384,7 @@ static void bundled_stage_in_range(void **state)
   (void)state;
 
   assert_int_equal(ampsim_stage_open(&stage, "opamp-buffer", NULL), 0);
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->gain_db, 9.5424, 0.01);
   assert_true(fabs(m->dc_offset_mv) < 5.0);
   assert_true(m->thd[0].converged);
@@ -366,6 +408,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(supply_crosstalk),
     cmocka_unit_test(soft_clipper_levels),
     cmocka_unit_test(collapsing_output_level),
+    cmocka_unit_test(level_search_resolution),
+    cmocka_unit_test(thd_converges_from_a_coarse_start),
     cmocka_unit_test(jobs_do_not_change_results),
     cmocka_unit_test(one_channel_shortcut_changes_nothing),
     cmocka_unit_test(bundled_stage_in_range),

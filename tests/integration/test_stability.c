@@ -8,29 +8,11 @@
 
 #include "ampsim/ampsim.h"
 #include "test_main.h"
+#include "stages.h"
 
 #define PI 3.14159265358979323846
 
-static ampsim_stage *open_stage(const char *file, const char *subckt)
-{
-  char spec[1024];
-  ampsim_stage *stage = NULL;
-  snprintf(spec, sizeof spec, "%s/stages/%s:%s", AMPSIM_TEST_DIR, file, subckt);
-  if (ampsim_stage_open(&stage, spec, NULL) != 0)
-    print_error("%s\n", ampsim_error_last());
-  assert_non_null(stage);
-  return stage;
-}
 
-static ampsim_measurement *measure(const ampsim_stage *stage, ampsim_measure_options *o)
-{
-  ampsim_measurement *m = NULL;
-  o->jobs = 2;
-  if (ampsim_measure(&m, stage, o) != 0)
-    print_error("measure: %s\n", ampsim_error_last());
-  assert_non_null(m);
-  return m;
-}
 
 /* T(f) of the test stages: a0 beta over the poles. */
 static double complex loop(double f, int poles)
@@ -78,7 +60,7 @@ static void two_pole_margins(void **state)
   double fc = solve(magnitude, 2, 1.0);
   (void)state;
   o.figures = AMPSIM_FIG_STABILITY;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_true(m->has_loop);
   assert_near(m->stability.crossover_hz, fc, 0.01 * fc);
   assert_near(m->stability.phase_margin_deg, 180.0 + phase_deg(fc, 2), 1.0);
@@ -87,7 +69,7 @@ static void two_pole_margins(void **state)
 
   /* BTL: both halves measured, each the same loop. */
   o.bench.topology = AMPSIM_TOPOLOGY_BTL;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_int_equal(m->n_halves, 2);
   assert_near(m->halves[1].crossover_hz, fc, 0.01 * fc);
   assert_near(m->halves[1].phase_margin_deg, 180.0 + phase_deg(fc, 2), 1.0);
@@ -104,7 +86,7 @@ static void three_pole_gain_margin(void **state)
   double f180 = solve(phase_deg, 3, -180.0);
   (void)state;
   o.figures = AMPSIM_FIG_STABILITY;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_near(m->stability.crossover_hz, fc, 0.01 * fc);
   assert_near(m->stability.phase_margin_deg, 180.0 + phase_deg(fc, 3), 1.0);
   assert_near(m->stability.gain_margin_db, -20.0 * log10(magnitude(f180, 3)), 0.2);
@@ -127,7 +109,7 @@ static void step_follows_second_order(void **state)
   o.figures = AMPSIM_FIG_STABILITY;
   o.n_caps = 1;
   o.caps_f[0] = 0.0;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_int_equal(m->n_cap_load, 1);
   assert_near(m->cap_load[0].overshoot_pct, overshoot, 1.0);
   assert_near(m->cap_load[0].ring_hz, ring, 0.03 * ring);
@@ -148,7 +130,7 @@ static void no_loop_is_null(void **state)
   o.n_caps = 2;
   o.caps_f[0] = 0.0;
   o.caps_f[1] = 100e-9;
-  m = measure(stage, &o);
+  m = measure_stage(stage, &o);
   assert_false(m->has_loop);
   assert_true(isnan(m->stability.phase_margin_deg));
   assert_true(isnan(m->cap_load[1].stability.phase_margin_deg));

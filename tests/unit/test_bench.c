@@ -8,7 +8,8 @@
 #include "test_main.h"
 
 static ampsim_stage stage = {"unit", "unit.cir", "unit_amp",
-                             ".subckt unit_amp in out vp vn gnd\nE1 out gnd in gnd 1\n.ends\n"};
+                             ".subckt unit_amp in out vp vn gnd\nE1 out gnd in gnd 1\n.ends\n",
+                             NULL};
 
 static char *netlist(const ampsim_bench_options *o, ampsim_bench_kind kind,
                      const ampsim_bench_drive *drive)
@@ -146,7 +147,8 @@ static void stage_params_and_injection(void **state)
 
 static void load_model_and_load_netlist(void **state)
 {
-  ampsim_stage model = {"hp", "hp.cir", "hp", ".subckt hp hot ret\nR1 hot ret 300\n.ends\n"};
+  ampsim_stage model = {"hp", "hp.cir", "hp", ".subckt hp hot ret\nR1 hot ret 300\n.ends\n",
+                        NULL};
   ampsim_bench_options o = AMPSIM_BENCH_OPTIONS_INIT;
   char *t = NULL;
   (void)state;

@@ -630,7 +630,7 @@ static void other_errors(void **state)
                     "'http://www.w3.org/2001/XInclude' href='/etc/passwd'/>\n</design>\n</ampsim>",
                     AMPSIM_EPARSE,
                     "design.xml:4: unknown element <xi:include> in <design> (expected include, "
-                    "stage, topology, supply, load, cable, volume, measure)");
+                    "stage, topology, supply, load, cable, volume, measure, sweep)");
 
   /* A file bigger than any design: refused unread. */
   make_temp_dir(dir, sizeof dir);

@@ -44,6 +44,7 @@ integration+='engine__(operating_point|ac_vector_is_complex|bad_netlist_is_an_er
 integration+='|parts__.*'
 integration+='|measure__(linear_stage|polynomial_harmonics|thermal_noise|output_impedance_rl|shared_return_crosstalk|supply_crosstalk|soft_clipper_levels)'
 integration+='|curves__(zout_noise_spectrum_curves|curve_names_and_errors)'
+integration+='|curve_sets__(loop_gain_curve_crosses_at_the_crossover|loop_gain_needs_vloop|step_curve_peak_is_the_overshoot)'
 integration+='|arrangements__(volume_ideal_and_pot|split_supply_removes_supply_crosstalk|active_ground_divider|se_split_has_no_crosstalk)'
 integration+=')$'
 
