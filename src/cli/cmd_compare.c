@@ -1045,6 +1045,10 @@ int cli_compare_curves(cli_curves *out, const cli_compare *c, ampsim_curve_kind 
   return rc;
 }
 
+/* A plot in two panels is this tall, so that each keeps the height of
+ * about two thirds of a one-panel plot. */
+#define CLI_PLOT_TWO_PANEL_HEIGHT_PX 760
+
 int cli_compare_plot(ampsim_plot **out, const cli_curves *s, const cli_compare *c)
 {
   cli_plot_series *series = calloc(AMPSIM_PLOT_MAX_SERIES, sizeof *series);
@@ -1052,8 +1056,9 @@ int cli_compare_plot(ampsim_plot **out, const cli_curves *s, const cli_compare *
   char title[160], y_label[96];
   const char *y_unit = "";
   const ampsim_curve *k0;
+  cli_plot_panels panels;
   size_t n = 0, i;
-  int rc;
+  int rc, two_panels;
 
   *out = NULL;
   if (series == NULL)
@@ -1062,22 +1067,39 @@ int cli_compare_plot(ampsim_plot **out, const cli_curves *s, const cli_compare *
     free(series);
     return cli_error("no curves to plot");
   }
-  rc = cli_curves_plot_series(series, AMPSIM_PLOT_MAX_SERIES, &n, s, c);
+  k0 = &s->curve[0];
+  rc = cli_curves_plot_series(series, cli_curves_plot_max_series(k0->kind), &n, s, c);
   if (rc != 0) {
     free(series);
     return rc;
   }
-  k0 = &s->curve[0];
   cli_curves_plot_axes(title, sizeof title, y_label, sizeof y_label, &y_unit, k0);
+  two_panels = cli_curves_plot_panels(&panels, s);
   ampsim_error_clear();
   rc = ampsim_plot_new(&p, title);
+  if (rc == 0 && two_panels)
+    rc = ampsim_plot_set_size(p, AMPSIM_PLOT_WIDTH_PX, CLI_PLOT_TWO_PANEL_HEIGHT_PX);
   if (rc == 0)
     rc = ampsim_plot_axis_x(p, k0->x_label, k0->x_unit,
                             k0->x_log ? AMPSIM_AXIS_LOG : AMPSIM_AXIS_LINEAR);
-  if (rc == 0)
+  if (rc == 0 && two_panels) {
+    rc = ampsim_plot_axis_y(p, panels.upper_label, panels.upper_unit, AMPSIM_AXIS_LINEAR);
+    if (rc == 0)
+      rc = ampsim_plot_axis_y_lower(p, panels.lower_label, panels.lower_unit,
+                                    AMPSIM_AXIS_LINEAR);
+    if (rc == 0)
+      rc = ampsim_plot_range_y_lower(p, panels.lower_lo, panels.lower_hi);
+  } else if (rc == 0) {
     rc = ampsim_plot_axis_y(p, y_label, y_unit, k0->y_log ? AMPSIM_AXIS_LOG : AMPSIM_AXIS_LINEAR);
-  for (i = 0; rc == 0 && i < n; i++)
-    rc = ampsim_plot_series(p, series[i].legend, series[i].x, series[i].y, series[i].n);
+  }
+  for (i = 0; rc == 0 && i < n; i++) {
+    ampsim_plot_series_options opts = AMPSIM_PLOT_SERIES_OPTIONS_INIT;
+    opts.panel = series[i].lower ? AMPSIM_PLOT_PANEL_LOWER : AMPSIM_PLOT_PANEL_UPPER;
+    opts.draw = series[i].draw;
+    opts.like = series[i].like;
+    rc = ampsim_plot_series_ext(p, series[i].entry, series[i].x, series[i].y, series[i].n,
+                                &opts);
+  }
   free(series);
   if (rc != 0) {
     ampsim_plot_free(p);

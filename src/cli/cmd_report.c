@@ -61,7 +61,8 @@ static void html_table(cli_text *h, const cli_compare *c)
 }
 
 /* One curve (or set of curves) of every design, as embedded SVG: one plot,
- * or where the series would be too many for one legend, one plot per design
+ * or where the curves would be too many for one legend (more than
+ * CLI_PLOT_MAX_ENTRIES entries), one plot per design
  * (and part of a design's set). A curve that cannot be measured (a stage that
  * never reaches 1 % THD still gives its points) is an error, as everywhere
  * else. */
@@ -100,7 +101,7 @@ static int html_plot(cli_text *h, const cli_compare *c, ampsim_curve_kind kind,
     ampsim_plot *plot = NULL;
     char *svg = NULL;
     size_t len = 0;
-    span = cli_curves_plot_span(&curves, start, AMPSIM_PLOT_MAX_SERIES);
+    span = cli_curves_plot_span(&curves, start, cli_curves_plot_max_series(kind));
     part.n = span;
     part.curve = curves.curve + start;
     part.design = curves.design + start;

@@ -112,27 +112,61 @@ void cli_curves_free(cli_curves *s);
  * with cli_curves_free(), also after a failure). */
 int cli_compare_curves(cli_curves *out, const cli_compare *c, ampsim_curve_kind kind);
 
-/* One line of a plot: the legend and borrowed points of a curve. */
+/* One line of a plot: its names, borrowed points of a curve, and how the
+ * plot draws it. */
 typedef struct cli_plot_series {
-  char legend[240];
+  char legend[240]; /* the series' full name ("d0, + half phase") */
+  char entry[240];  /* what the plot's legend shows: the name without the
+                       suffix where the curve's two series share one entry
+                       ("d0, + half"); "" for the series that shares it */
   const double *x, *y;
   size_t n;
+  int lower;        /* 1: in the lower panel (a loop gain's phase) */
+  int like;         /* -1, or the index of the series (of the same curve)
+                       whose legend entry and style this one shares */
+  ampsim_plot_draw draw;
 } cli_plot_series;
+
+/* Most legend entries one plot of curves shows; more would not leave a
+ * readable legend (the report splits a set into plots per design). */
+#define CLI_PLOT_MAX_ENTRIES 24
+
+/* Most series of one plot of curves of `kind`: CLI_PLOT_MAX_ENTRIES, or
+ * twice that where a curve's two series share one legend entry (loop gain:
+ * magnitude and phase; IMD spectrum: the spectrum and its products). At
+ * most AMPSIM_PLOT_MAX_SERIES. */
+size_t cli_curves_plot_max_series(ampsim_curve_kind kind);
 
 /* The series of a plot of curves, in order: per curve "DESIGN[, SERIES]"
  * with y, and for the kinds with two columns a second series of y2
- * (" THD" / " THD+N", " |T|" / " phase", the spectrum and its
- * " products"). At most max; more is an error (printed). */
+ * (" THD" / " THD+N"; " |T|" / " phase", the phase in the lower panel and
+ * sharing the magnitude's legend entry; the spectrum drawn as stems and its
+ * " products" as markers sharing its entry). At most max; more is an error
+ * (printed). */
 int cli_curves_plot_series(cli_plot_series *out, size_t max, size_t *n, const cli_curves *s,
                            const cli_compare *c);
 /* How many curves from `start` one plot shows: all of them when their
  * series fit in max_series, else as many as fit of one design (the report
  * splits a large set into plots per design). */
 size_t cli_curves_plot_span(const cli_curves *s, size_t start, size_t max_series);
-/* The title and y axis of a plot of curves like k0 (loop gain: |T| and
- * its phase share one axis of plain numbers). */
+/* The title and y axis of a plot of curves like k0 on one axis (loop gain:
+ * |T| and its phase as plain numbers, "|T| (dB), arg T (deg)"; the plot
+ * draws them in two panels instead, see cli_curves_plot_panels()). */
 void cli_curves_plot_axes(char *title, size_t title_n, char *y_label, size_t y_label_n,
                           const char **y_unit, const ampsim_curve *k0);
+
+/* The y axes of a plot in two panels sharing the x axis. */
+typedef struct cli_plot_panels {
+  char upper_label[96], lower_label[96];
+  const char *upper_unit, *lower_unit; /* static strings */
+  double lower_lo, lower_hi;           /* fixed range; 0, 0: automatic */
+} cli_plot_panels;
+
+/* Whether a plot of the curves s (all of one kind) has two panels: 1 for
+ * loop gain (a Bode plot: |T| in dB above, its phase in degrees below, the
+ * phase range the multiples of 90 degrees around every curve's phase, e.g.
+ * -270..0), with *out filled in; 0 for every other kind (*out untouched). */
+int cli_curves_plot_panels(cli_plot_panels *out, const cli_curves *s);
 /* Whether the CSV has y2 columns: THD curves (THD+N), loop gain (phase),
  * IMD spectrum (the products). */
 int cli_curves_two_columns(ampsim_curve_kind kind);

@@ -304,6 +304,19 @@ int cli_curves_two_columns(ampsim_curve_kind kind)
          kind == AMPSIM_CURVE_LOOP_GAIN || kind == AMPSIM_CURVE_IMD_SPECTRUM;
 }
 
+/* Whether a curve's second series shares the legend entry of its first. */
+static int shares_entry(ampsim_curve_kind kind)
+{
+  return kind == AMPSIM_CURVE_LOOP_GAIN || kind == AMPSIM_CURVE_IMD_SPECTRUM;
+}
+
+size_t cli_curves_plot_max_series(ampsim_curve_kind kind)
+{
+  size_t n = CLI_PLOT_MAX_ENTRIES * (shares_entry(kind) ? 2 : 1);
+
+  return n < AMPSIM_PLOT_MAX_SERIES ? n : AMPSIM_PLOT_MAX_SERIES;
+}
+
 size_t cli_curves_plot_span(const cli_curves *s, size_t start, size_t max_series)
 {
   size_t per, n = 0;
@@ -337,6 +350,9 @@ int cli_curves_plot_series(cli_plot_series *out, size_t max, size_t *n, const cl
   for (i = 0; i < s->n; i++) {
     const ampsim_curve *k = &s->curve[i];
     const char *y_suffix = "", *y2_suffix = NULL;
+    ampsim_plot_draw y_draw = AMPSIM_PLOT_DRAW_AUTO, y2_draw = AMPSIM_PLOT_DRAW_AUTO;
+    int shared = shares_entry(k->kind), y2_lower = 0;
+    cli_plot_series *first;
     char name[200];
     switch (k->kind) {
     case AMPSIM_CURVE_THD_VS_POWER:
@@ -347,9 +363,14 @@ int cli_curves_plot_series(cli_plot_series *out, size_t max, size_t *n, const cl
     case AMPSIM_CURVE_LOOP_GAIN:
       y_suffix = " |T|";
       y2_suffix = " phase";
+      y2_lower = 1;
       break;
     case AMPSIM_CURVE_IMD_SPECTRUM:
+      /* DFT bins as stems, the products the IMD figure counts marked on
+       * them (most bins are missing: below the numerical floor). */
       y2_suffix = " products";
+      y_draw = AMPSIM_PLOT_DRAW_STEMS;
+      y2_draw = AMPSIM_PLOT_DRAW_MARKERS;
       break;
     default:
       break;
@@ -359,20 +380,62 @@ int cli_curves_plot_series(cli_plot_series *out, size_t max, size_t *n, const cl
       return cli_error("a plot of %zu curves has too many series (at most %zu); "
                        "compare fewer designs or capacitances",
                        s->n, max);
-    snprintf(out[*n].legend, sizeof out[*n].legend, "%s%s", name, y_suffix);
-    out[*n].x = k->x;
-    out[*n].y = k->y;
-    out[*n].n = k->n;
+    first = &out[*n];
+    snprintf(first->legend, sizeof first->legend, "%s%s", name, y_suffix);
+    snprintf(first->entry, sizeof first->entry, "%s", shared ? name : first->legend);
+    first->x = k->x;
+    first->y = k->y;
+    first->n = k->n;
+    first->lower = 0;
+    first->like = -1;
+    first->draw = y_draw;
     (*n)++;
     if (y2_suffix != NULL) {
-      snprintf(out[*n].legend, sizeof out[*n].legend, "%s%s", name, y2_suffix);
-      out[*n].x = k->x;
-      out[*n].y = k->y2;
-      out[*n].n = k->n;
+      cli_plot_series *second = &out[*n];
+      snprintf(second->legend, sizeof second->legend, "%s%s", name, y2_suffix);
+      snprintf(second->entry, sizeof second->entry, "%s", shared ? "" : second->legend);
+      second->x = k->x;
+      second->y = k->y2;
+      second->n = k->n;
+      second->lower = y2_lower;
+      second->like = shared ? (int)(*n - 1) : -1;
+      second->draw = y2_draw;
       (*n)++;
     }
   }
   return 0;
+}
+
+int cli_curves_plot_panels(cli_plot_panels *out, const cli_curves *s)
+{
+  double lo = INFINITY, hi = -INFINITY;
+  size_t i, j;
+
+  if (s->n == 0 || s->curve[0].kind != AMPSIM_CURVE_LOOP_GAIN)
+    return 0;
+  snprintf(out->upper_label, sizeof out->upper_label, "|T|");
+  snprintf(out->lower_label, sizeof out->lower_label, "arg T");
+  out->upper_unit = "dB";
+  out->lower_unit = "deg";
+  for (i = 0; i < s->n; i++) {
+    for (j = 0; j < s->curve[i].n; j++) {
+      double v = s->curve[i].y2[j];
+      if (isfinite(v)) {
+        lo = fmin(lo, v);
+        hi = fmax(hi, v);
+      }
+    }
+  }
+  /* Whole quadrants: a phase reads against -90, -180 and -270 degrees. Far
+   * beyond a few turns (or without any phase) the plot chooses. */
+  out->lower_lo = out->lower_hi = 0.0;
+  if (lo <= hi && lo >= -3600.0 && hi <= 3600.0) {
+    out->lower_lo = 90.0 * floor(lo / 90.0 + 1e-9);
+    out->lower_hi = 90.0 * ceil(hi / 90.0 - 1e-9);
+    if (out->lower_hi <= out->lower_lo)
+      out->lower_lo = out->lower_hi - 90.0;
+  }
+  return 1;
 }
 
 void cli_curves_plot_axes(char *title, size_t title_n, char *y_label, size_t y_label_n,
@@ -387,8 +450,9 @@ void cli_curves_plot_axes(char *title, size_t title_n, char *y_label, size_t y_l
     snprintf(y_label, y_label_n, "THD, THD+N");
     break;
   case AMPSIM_CURVE_LOOP_GAIN:
-    /* Magnitude and phase share one axis of plain numbers. */
-    snprintf(title, title_n, "Loop gain T: |T| (dB) and phase (deg) vs frequency");
+    /* On one axis, magnitude and phase share plain numbers; a plot draws
+     * them in two panels (cli_curves_plot_panels()). */
+    snprintf(title, title_n, "Loop gain T: magnitude and phase vs frequency");
     snprintf(y_label, y_label_n, "|T| (dB), arg T (deg)");
     *y_unit = "";
     break;
@@ -396,7 +460,7 @@ void cli_curves_plot_axes(char *title, size_t title_n, char *y_label, size_t y_l
     snprintf(title, title_n, "Small-signal step response at the load");
     break;
   case AMPSIM_CURVE_IMD_SPECTRUM:
-    snprintf(title, title_n, "Intermodulation: load voltage spectrum (products marked)");
+    snprintf(title, title_n, "Intermodulation: load voltage spectrum (counted products marked)");
     break;
   default:
     snprintf(title, title_n, "%s vs %s", k0->y_label, k0->x_label);

@@ -460,13 +460,37 @@ static void linear_label(char *buf, size_t n, double v, const linear_format *f)
   c_format(buf, n, "%.*f", f->decimals, v / pow(10.0, 3.0 * f->exp3));
 }
 
+/* Whether a unit is an angle in degrees, whose axes step in 15, 30, 45, 90
+ * and 180 degrees rather than 20 and 50. */
+static int unit_is_degrees(const char *unit)
+{
+  return unit != NULL && (strcmp(unit, "deg") == 0 || strcmp(unit, "°") == 0);
+}
+
+/* The tick step of a linear axis for a wanted step of at least raw: 1-2-5
+ * times a power of ten, or on a degree axis beyond 10 degrees the next of
+ * 15, 30, 45, 90, 180, 360 (then 360 times 1-2-5). */
+static double linear_step(double raw, int degrees)
+{
+  static const double degree_steps[] = { 15.0, 30.0, 45.0, 90.0, 180.0, 360.0 };
+  size_t i;
+
+  if (!degrees || raw <= 10.0 * (1.0 + REL_EPS))
+    return plot_nice_step(raw);
+  for (i = 0; i < sizeof degree_steps / sizeof degree_steps[0]; i++)
+    if (raw <= degree_steps[i] * (1.0 + REL_EPS))
+      return degree_steps[i];
+  return 360.0 * plot_nice_step(raw / 360.0);
+}
+
 static int ticks_linear(plot_axis_ticks *t, const plot_axis_spec *spec, double data_lo,
                         double data_hi)
 {
   double min_spacing = spec->vertical ? fmax(45.0, 2.2 * spec->font_px)
                                       : fmax(80.0, 5.0 * spec->font_px);
   double span = data_hi - data_lo;
-  double step = plot_nice_step(span / 500.0);
+  int degrees = unit_is_degrees(spec->unit);
+  double step = linear_step(span / 500.0, degrees);
   int attempt;
 
   for (attempt = 0; attempt < 200; attempt++) {
@@ -493,7 +517,7 @@ static int ticks_linear(plot_axis_ticks *t, const plot_axis_spec *spec, double d
     step_px = step / (hi - lo) * spec->length_px;
     count = last >= first ? (size_t)(last - first) + 1 : 0;
     if (step_px < min_spacing || count > PLOT_TICKS_MAX) {
-      step = plot_nice_step(step * 1.5);
+      step = linear_step(step * 1.5, degrees);
       continue;
     }
 
@@ -518,7 +542,7 @@ static int ticks_linear(plot_axis_ticks *t, const plot_axis_spec *spec, double d
     if (!spec->vertical && widest + spec->font_px > step_px)
       fits = 0;
     if (!fits) {
-      step = plot_nice_step(step * 1.5);
+      step = linear_step(step * 1.5, degrees);
       continue;
     }
 
@@ -625,14 +649,20 @@ typedef struct plot_series {
   char *legend;
   double *x, *y;
   size_t n;
+  ampsim_plot_panel panel;
+  ampsim_plot_draw draw;
+  int like;     /* the series whose legend entry this one shares, or -1 */
+  size_t style; /* colour, dash and marker: its legend entry's number */
 } plot_series;
 
 struct ampsim_plot {
   char *title;
   int width_px, height_px;
-  plot_axis x, y;
+  plot_axis x, y, y_lower;
+  int has_lower; /* the lower panel was described */
   plot_series series[AMPSIM_PLOT_MAX_SERIES];
   size_t n_series;
+  size_t n_entries; /* series with a legend entry of their own */
 };
 
 /* A copy of text ("" for NULL), or NULL when out of memory. */
@@ -664,8 +694,10 @@ int ampsim_plot_new(ampsim_plot **out, const char *title)
   p->x.unit = copy_text(NULL);
   p->y.label = copy_text(NULL);
   p->y.unit = copy_text(NULL);
+  p->y_lower.label = copy_text(NULL);
+  p->y_lower.unit = copy_text(NULL);
   if (p->title == NULL || p->x.label == NULL || p->x.unit == NULL || p->y.label == NULL ||
-      p->y.unit == NULL) {
+      p->y.unit == NULL || p->y_lower.label == NULL || p->y_lower.unit == NULL) {
     ampsim_plot_free(p);
     return ampsim_error_set(AMPSIM_ENOMEM, "plot: out of memory");
   }
@@ -673,6 +705,7 @@ int ampsim_plot_new(ampsim_plot **out, const char *title)
   p->height_px = AMPSIM_PLOT_HEIGHT_PX;
   p->x.scale = AMPSIM_AXIS_LINEAR;
   p->y.scale = AMPSIM_AXIS_LINEAR;
+  p->y_lower.scale = AMPSIM_AXIS_LINEAR;
   *out = p;
   return 0;
 }
@@ -688,6 +721,8 @@ void ampsim_plot_free(ampsim_plot *p)
     free(p->series[i].x);
     free(p->series[i].y);
   }
+  free(p->y_lower.unit);
+  free(p->y_lower.label);
   free(p->y.unit);
   free(p->y.label);
   free(p->x.unit);
@@ -732,6 +767,16 @@ int ampsim_plot_axis_y(ampsim_plot *p, const char *label, const char *unit,
   return set_axis(p, p != NULL ? &p->y : NULL, "y", label, unit, scale);
 }
 
+int ampsim_plot_axis_y_lower(ampsim_plot *p, const char *label, const char *unit,
+                             ampsim_axis_scale scale)
+{
+  int rc = set_axis(p, p != NULL ? &p->y_lower : NULL, "lower y", label, unit, scale);
+
+  if (rc == 0)
+    p->has_lower = 1;
+  return rc;
+}
+
 static int set_range(plot_axis *axis, const char *name, double lo, double hi)
 {
   if (axis == NULL)
@@ -760,6 +805,11 @@ int ampsim_plot_range_y(ampsim_plot *p, double lo, double hi)
   return set_range(p != NULL ? &p->y : NULL, "y", lo, hi);
 }
 
+int ampsim_plot_range_y_lower(ampsim_plot *p, double lo, double hi)
+{
+  return set_range(p != NULL ? &p->y_lower : NULL, "lower y", lo, hi);
+}
+
 int ampsim_plot_set_size(ampsim_plot *p, int width_px, int height_px)
 {
   if (p == NULL)
@@ -776,19 +826,52 @@ int ampsim_plot_set_size(ampsim_plot *p, int width_px, int height_px)
 int ampsim_plot_series(ampsim_plot *p, const char *legend, const double *x, const double *y,
                        size_t n)
 {
-  plot_series s = { NULL, NULL, NULL, 0 };
+  return ampsim_plot_series_ext(p, legend, x, y, n, NULL);
+}
 
+int ampsim_plot_series_ext(ampsim_plot *p, const char *legend, const double *x,
+                           const double *y, size_t n, const ampsim_plot_series_options *options)
+{
+  static const ampsim_plot_series_options defaults = AMPSIM_PLOT_SERIES_OPTIONS_INIT;
+  const ampsim_plot_series_options *o = options != NULL ? options : &defaults;
+  plot_series s;
+
+  memset(&s, 0, sizeof s);
   if (p == NULL)
     return ampsim_error_set(AMPSIM_EINVAL, "plot: no plot");
   if (n > 0 && (x == NULL || y == NULL))
     return ampsim_error_set(AMPSIM_EINVAL, "plot: series '%s' has %zu points but no data",
                             legend != NULL ? legend : "", n);
+  if (o->panel != AMPSIM_PLOT_PANEL_UPPER && o->panel != AMPSIM_PLOT_PANEL_LOWER)
+    return ampsim_error_set(AMPSIM_EINVAL, "plot: series '%s': unknown panel %d",
+                            legend != NULL ? legend : "", (int)o->panel);
+  if (o->draw != AMPSIM_PLOT_DRAW_AUTO && o->draw != AMPSIM_PLOT_DRAW_LINE &&
+      o->draw != AMPSIM_PLOT_DRAW_STEMS && o->draw != AMPSIM_PLOT_DRAW_MARKERS)
+    return ampsim_error_set(AMPSIM_EINVAL, "plot: series '%s': unknown draw style %d",
+                            legend != NULL ? legend : "", (int)o->draw);
+  if (o->like < -1 || (o->like >= 0 && (size_t)o->like >= p->n_series))
+    return ampsim_error_set(AMPSIM_EINVAL,
+                            "plot: series '%s' is to be drawn like series %d, but the plot "
+                            "has %zu series before it",
+                            legend != NULL ? legend : "", o->like, p->n_series);
   if (p->n_series == AMPSIM_PLOT_MAX_SERIES)
     return ampsim_error_set(AMPSIM_ERANGE, "plot: more than %d series",
                             AMPSIM_PLOT_MAX_SERIES);
   if (n > SIZE_MAX / sizeof(double))
     return ampsim_error_set(AMPSIM_ENOMEM, "plot: series '%s' is too long",
                             legend != NULL ? legend : "");
+  s.panel = o->panel;
+  s.draw = o->draw;
+  s.like = -1;
+  if (o->like >= 0) {
+    /* Shares the entry of the series that has one. */
+    const plot_series *model = &p->series[o->like];
+    s.like = model->like >= 0 ? model->like : o->like;
+    s.style = model->style;
+    legend = NULL;
+  } else {
+    s.style = p->n_entries;
+  }
   s.legend = copy_text(legend);
   if (n > 0) {
     s.x = malloc(n * sizeof(double));
@@ -806,6 +889,8 @@ int ampsim_plot_series(ampsim_plot *p, const char *legend, const double *x, cons
   }
   s.n = n;
   p->series[p->n_series++] = s;
+  if (s.like < 0)
+    p->n_entries++;
   return 0;
 }
 
@@ -853,15 +938,20 @@ static const dash_pattern dashes[] = {
 #define LEGEND_ROW 21.0
 #define LEGEND_SPACING 26.0
 #define SERIES_LINE_WIDTH 2.0
+#define STEM_LINE_WIDTH 1.0
 #define MARKER_RADIUS 3.6
+/* Between the frames of a two-panel plot: room for the upper panel's lowest
+ * and the lower panel's highest tick label. */
+#define PANEL_GAP 22.0
 
 static const char font_family[] = "sans-serif";
 
-/* Where things go on the page. */
+/* Where things go on the page: one frame (panel) and its axes. */
 typedef struct layout {
-  double left, top, width, height; /* the plot area */
+  double left, top, width, height; /* the frame */
   plot_axis_ticks *xt, *yt;
-  char x_title[512], y_title[512];
+  ampsim_axis_scale x_scale, y_scale;
+  char y_title[512];
 } layout;
 
 static void set_rgb(cairo_t *cr, unsigned rgb)
@@ -870,6 +960,7 @@ static void set_rgb(cairo_t *cr, unsigned rgb)
                        (rgb & 0xFF) / 255.0);
 }
 
+/* The colour and line of style `index` (a legend entry's number). */
 static void set_series_style(cairo_t *cr, size_t index)
 {
   const unsigned char *c = palette[index % PALETTE_SIZE];
@@ -936,8 +1027,8 @@ static void fit_text(cairo_t *cr, const char *text, double max_w, char *buf, siz
   c_format(buf, n, "…");
 }
 
-/* The legend text of series i: its name, "(no data)" when nothing of it can
- * be drawn. */
+/* The legend text of series i: its name, "(no data)" when nothing of it (and
+ * of the series sharing its entry) can be drawn. */
 static void legend_text(const ampsim_plot *p, size_t i, size_t drawable, char *buf, size_t n)
 {
   const char *name = p->series[i].legend;
@@ -958,9 +1049,23 @@ static int value_ok(double v, ampsim_axis_scale scale)
   return scale != AMPSIM_AXIS_LOG || v >= PLOT_LOG_VALUE_MIN;
 }
 
+/* The y axis of a series' panel. */
+static const plot_axis *series_y_axis(const ampsim_plot *p, const plot_series *s)
+{
+  return s->panel == AMPSIM_PLOT_PANEL_LOWER ? &p->y_lower : &p->y;
+}
+
 static int point_ok(const ampsim_plot *p, const plot_series *s, size_t j)
 {
-  return value_ok(s->x[j], p->x.scale) && value_ok(s->y[j], p->y.scale);
+  return value_ok(s->x[j], p->x.scale) && value_ok(s->y[j], series_y_axis(p, s)->scale);
+}
+
+/* Whether a series marks its points (all of them, not just lone ones). */
+static int marks_points(const plot_series *s, size_t drawable)
+{
+  if (s->draw == AMPSIM_PLOT_DRAW_MARKERS)
+    return drawable > 0;
+  return s->draw == AMPSIM_PLOT_DRAW_AUTO && drawable > 0 && drawable <= MARKER_MAX_POINTS;
 }
 
 static size_t drawable_points(const ampsim_plot *p, const plot_series *s)
@@ -1060,17 +1165,44 @@ static void marker_path(cairo_t *cr, size_t index, double x, double y)
   }
 }
 
-static void draw_series(cairo_t *cr, const ampsim_plot *p, const layout *l, size_t index)
+/* Stems: a vertical line from the bottom of the frame up to each drawable
+ * point inside the frame's x range (up to the top edge for a point above
+ * it; none for a point below the frame). */
+static void draw_stems(cairo_t *cr, const ampsim_plot *p, const layout *l, const plot_series *s)
 {
-  const plot_series *s = &p->series[index];
-  /* Lines may run a little past the frame so that a curve along an edge of
-   * the range is drawn whole; the clip region stops them there. */
-  const long double margin = 3.0L / (l->width < l->height ? l->width : l->height);
-  int markers = drawable_points(p, s) <= MARKER_MAX_POINTS;
+  double bottom = l->top + l->height;
+  size_t j;
+
+  cairo_set_dash(cr, NULL, 0, 0.0);
+  cairo_set_line_width(cr, STEM_LINE_WIDTH);
+  cairo_new_path(cr);
+  for (j = 0; j < s->n; j++) {
+    long double f[2];
+    double x, y;
+    if (!point_ok(p, s, j))
+      continue;
+    f[0] = axis_fraction(l->xt, l->x_scale, s->x[j]);
+    f[1] = axis_fraction(l->yt, l->y_scale, s->y[j]);
+    if (f[0] < -1e-9L || f[0] > 1.0L + 1e-9L || f[1] <= 0.0L)
+      continue;
+    if (f[1] > 1.0L)
+      f[1] = 1.0L;
+    page_point(l, f, &x, &y);
+    x = floor(x) + 0.5; /* a sharp line one pixel wide */
+    cairo_move_to(cr, x, bottom);
+    cairo_line_to(cr, x, y);
+  }
+  cairo_stroke(cr);
+}
+
+/* A line through the points of s, broken at missing ones and clipped at
+ * the frame (plus a margin). */
+static void draw_line(cairo_t *cr, const ampsim_plot *p, const layout *l, const plot_series *s,
+                      long double margin)
+{
   int pen_down = 0;
   size_t j;
 
-  set_series_style(cr, index);
   cairo_new_path(cr);
   for (j = 1; j < s->n; j++) {
     long double a[2], b[2], t0, t1, ca[2], cb[2];
@@ -1079,10 +1211,10 @@ static void draw_series(cairo_t *cr, const ampsim_plot *p, const layout *l, size
       pen_down = 0;
       continue;
     }
-    a[0] = axis_fraction(l->xt, p->x.scale, s->x[j - 1]);
-    a[1] = axis_fraction(l->yt, p->y.scale, s->y[j - 1]);
-    b[0] = axis_fraction(l->xt, p->x.scale, s->x[j]);
-    b[1] = axis_fraction(l->yt, p->y.scale, s->y[j]);
+    a[0] = axis_fraction(l->xt, l->x_scale, s->x[j - 1]);
+    a[1] = axis_fraction(l->yt, l->y_scale, s->y[j - 1]);
+    b[0] = axis_fraction(l->xt, l->x_scale, s->x[j]);
+    b[1] = axis_fraction(l->yt, l->y_scale, s->y[j]);
     if (!clip_segment(a, b, -margin, 1.0L + margin, &t0, &t1)) {
       pen_down = 0;
       continue;
@@ -1099,10 +1231,30 @@ static void draw_series(cairo_t *cr, const ampsim_plot *p, const layout *l, size
     pen_down = t1 >= 1.0L;
   }
   cairo_stroke(cr);
+}
 
-  /* Markers: on every point of a short series, and on a point with no
-   * drawable neighbour (which no line shows). Those on the frame (a sweep's
-   * first and last points) are drawn whole, over it. */
+static void draw_series(cairo_t *cr, const ampsim_plot *p, const layout *l, size_t index)
+{
+  const plot_series *s = &p->series[index];
+  /* Lines may run a little past the frame so that a curve along an edge of
+   * the range is drawn whole; the clip region stops them there. */
+  const long double margin = 3.0L / (l->width < l->height ? l->width : l->height);
+  int markers = marks_points(s, drawable_points(p, s));
+  /* A point with no neighbour is seen only as a marker, except as a stem. */
+  int lone_markers = s->draw != AMPSIM_PLOT_DRAW_STEMS;
+  size_t j;
+
+  set_series_style(cr, s->style);
+  if (s->draw == AMPSIM_PLOT_DRAW_STEMS)
+    draw_stems(cr, p, l, s);
+  else if (s->draw != AMPSIM_PLOT_DRAW_MARKERS)
+    draw_line(cr, p, l, s, margin);
+
+  /* Markers: on every point of a series that marks its points, and on a
+   * point with no drawable neighbour (which no line shows). Those on the
+   * frame (a sweep's first and last points) are drawn whole, over it. */
+  if (!markers && !lone_markers)
+    return;
   cairo_save(cr);
   cairo_reset_clip(cr);
   cairo_rectangle(cr, l->left - 2.0 * MARKER_RADIUS, l->top - 2.0 * MARKER_RADIUS,
@@ -1116,25 +1268,52 @@ static void draw_series(cairo_t *cr, const ampsim_plot *p, const layout *l, size
     if (!point_ok(p, s, j))
       continue;
     alone = (j == 0 || !point_ok(p, s, j - 1)) && (j + 1 == s->n || !point_ok(p, s, j + 1));
-    if (!markers && !alone)
+    if (!markers && !(alone && lone_markers))
       continue;
-    f[0] = axis_fraction(l->xt, p->x.scale, s->x[j]);
-    f[1] = axis_fraction(l->yt, p->y.scale, s->y[j]);
+    f[0] = axis_fraction(l->xt, l->x_scale, s->x[j]);
+    f[1] = axis_fraction(l->yt, l->y_scale, s->y[j]);
     if (f[0] < -margin || f[0] > 1.0L + margin || f[1] < -margin || f[1] > 1.0L + margin)
       continue;
     page_point(l, f, &x, &y);
-    marker_path(cr, index, x, y);
+    marker_path(cr, s->style, x, y);
     cairo_fill(cr);
   }
   cairo_restore(cr);
 }
 
-/* The legend: one entry per series (a line sample, its marker if the series
- * has them, the name) in rows across the page, centred. When all entries
- * would take more than LEGEND_MAX_SHARE of the page height, the legend ends
- * with "+ N more" after as many entries as fit. */
+/* The legend entries: the series with an entry of their own, in the order
+ * added (entry k is style k), with the points drawable of each and of the
+ * series drawn like it, and whether any of them marks its points. */
+typedef struct legend_entries {
+  size_t n;
+  size_t series[AMPSIM_PLOT_MAX_SERIES];
+  size_t drawable[AMPSIM_PLOT_MAX_SERIES];
+  int marks[AMPSIM_PLOT_MAX_SERIES];
+} legend_entries;
+
+static void legend_entries_make(legend_entries *e, const ampsim_plot *p, const size_t *drawable)
+{
+  size_t i;
+
+  memset(e, 0, sizeof *e);
+  e->n = p->n_entries;
+  for (i = 0; i < p->n_series; i++) {
+    const plot_series *s = &p->series[i];
+    if (s->like < 0)
+      e->series[s->style] = i;
+    e->drawable[s->style] += drawable[i];
+    if (marks_points(s, drawable[i]))
+      e->marks[s->style] = 1;
+  }
+}
+
+/* The legend: one entry per series with an entry of its own (a line sample,
+ * a marker if its series mark their points, the name) in rows across the
+ * page, centred. When all entries would take more than LEGEND_MAX_SHARE of
+ * the page height, the legend ends with "+ N more" after as many entries as
+ * fit. */
 typedef struct legend_layout {
-  size_t shown;                            /* series with an entry */
+  size_t shown;                            /* entries shown */
   size_t rows;
   size_t row_start[AMPSIM_PLOT_MAX_SERIES + 2]; /* entry index per row, then the end */
   double row_width[AMPSIM_PLOT_MAX_SERIES + 1];
@@ -1144,8 +1323,8 @@ typedef struct legend_layout {
 #define LEGEND_MAX_SHARE 0.3
 
 /* Text of legend entry i (a series, or the "+ N more" note after the shown
- * series), shortened to the row width. */
-static void legend_entry_text(cairo_t *cr, const ampsim_plot *p, const size_t *drawable,
+ * entries), shortened to the row width. */
+static void legend_entry_text(cairo_t *cr, const ampsim_plot *p, const legend_entries *e,
                               const legend_layout *lay, size_t i, double max_row, char *buf,
                               size_t n)
 {
@@ -1155,7 +1334,7 @@ static void legend_entry_text(cairo_t *cr, const ampsim_plot *p, const size_t *d
     c_format(buf, n, "%s", lay->more);
     return;
   }
-  legend_text(p, i, drawable[i], text, sizeof text);
+  legend_text(p, e->series[i], e->drawable[i], text, sizeof text);
   fit_text(cr, text, max_row - LEGEND_SAMPLE - 6.0, buf, n);
 }
 
@@ -1166,7 +1345,7 @@ static double legend_entry_width(cairo_t *cr, const legend_layout *lay, size_t i
 }
 
 /* Break the first `shown` entries (plus the note, if any) into rows. */
-static void legend_break(cairo_t *cr, const ampsim_plot *p, const size_t *drawable,
+static void legend_break(cairo_t *cr, const ampsim_plot *p, const legend_entries *e,
                          legend_layout *lay, size_t shown, double max_row)
 {
   size_t entries, i;
@@ -1174,14 +1353,14 @@ static void legend_break(cairo_t *cr, const ampsim_plot *p, const size_t *drawab
 
   lay->shown = shown;
   lay->more[0] = '\0';
-  if (shown < p->n_series)
-    c_format(lay->more, sizeof lay->more, "+ %zu more", p->n_series - shown);
+  if (shown < e->n)
+    c_format(lay->more, sizeof lay->more, "+ %zu more", e->n - shown);
   entries = shown + (lay->more[0] != '\0' ? 1 : 0);
   lay->rows = 0;
   for (i = 0; i < entries; i++) {
     char text[512];
     double w;
-    legend_entry_text(cr, p, drawable, lay, i, max_row, text, sizeof text);
+    legend_entry_text(cr, p, e, lay, i, max_row, text, sizeof text);
     w = legend_entry_width(cr, lay, i, text);
     if (i == 0 || width + LEGEND_SPACING + w > max_row) {
       if (i > 0)
@@ -1197,22 +1376,22 @@ static void legend_break(cairo_t *cr, const ampsim_plot *p, const size_t *drawab
   lay->row_start[lay->rows] = entries;
 }
 
-static void legend_plan(cairo_t *cr, const ampsim_plot *p, const size_t *drawable,
+static void legend_plan(cairo_t *cr, const ampsim_plot *p, const legend_entries *e,
                         legend_layout *lay)
 {
   double max_row = p->width_px - 2.0 * PAD;
   size_t max_rows = (size_t)(LEGEND_MAX_SHARE * p->height_px / LEGEND_ROW);
-  size_t shown = p->n_series;
+  size_t shown = e->n;
 
   if (max_rows < 1)
     max_rows = 1;
   set_font(cr, LEGEND_FONT, 0);
-  legend_break(cr, p, drawable, lay, shown, max_row);
+  legend_break(cr, p, e, lay, shown, max_row);
   while (lay->rows > max_rows && shown > 0)
-    legend_break(cr, p, drawable, lay, --shown, max_row);
+    legend_break(cr, p, e, lay, --shown, max_row);
 }
 
-static void legend_draw(cairo_t *cr, const ampsim_plot *p, const size_t *drawable,
+static void legend_draw(cairo_t *cr, const ampsim_plot *p, const legend_entries *e,
                         const legend_layout *lay, double top)
 {
   double max_row = p->width_px - 2.0 * PAD;
@@ -1224,14 +1403,19 @@ static void legend_draw(cairo_t *cr, const ampsim_plot *p, const size_t *drawabl
     double x = (p->width_px - lay->row_width[r]) / 2.0;
     for (i = lay->row_start[r]; i < lay->row_start[r + 1]; i++) {
       char text[512];
-      legend_entry_text(cr, p, drawable, lay, i, max_row, text, sizeof text);
+      legend_entry_text(cr, p, e, lay, i, max_row, text, sizeof text);
       if (i < lay->shown) {
+        ampsim_plot_draw draw = p->series[e->series[i]].draw;
         cairo_save(cr);
         set_series_style(cr, i);
-        cairo_move_to(cr, x, floor(y) + 0.5);
-        cairo_line_to(cr, x + LEGEND_SAMPLE, floor(y) + 0.5);
-        cairo_stroke(cr);
-        if (drawable[i] > 0 && drawable[i] <= MARKER_MAX_POINTS) {
+        if (draw == AMPSIM_PLOT_DRAW_STEMS)
+          cairo_set_dash(cr, NULL, 0, 0.0);
+        if (draw != AMPSIM_PLOT_DRAW_MARKERS) {
+          cairo_move_to(cr, x, floor(y) + 0.5);
+          cairo_line_to(cr, x + LEGEND_SAMPLE, floor(y) + 0.5);
+          cairo_stroke(cr);
+        }
+        if (e->marks[i]) {
           cairo_set_dash(cr, NULL, 0, 0.0);
           marker_path(cr, i, x + LEGEND_SAMPLE / 2.0, floor(y) + 0.5);
           cairo_fill(cr);
@@ -1255,22 +1439,24 @@ static void axis_title(char *buf, size_t n, const plot_axis *axis, const plot_ax
     c_format(buf, n, "%s", axis->label);
 }
 
-/* Extent of the drawable data on each axis (empty: +inf .. -inf). */
-static void data_extent(const ampsim_plot *p, double ext[4])
+/* Extent of the drawable data: ext[0..1] on the x axis, ext[2..3] on the
+ * upper panel's y axis, ext[4..5] on the lower one's (empty: +inf .. -inf). */
+static void data_extent(const ampsim_plot *p, double ext[6])
 {
   size_t i, j;
 
-  ext[0] = ext[2] = INFINITY;
-  ext[1] = ext[3] = -INFINITY;
+  ext[0] = ext[2] = ext[4] = INFINITY;
+  ext[1] = ext[3] = ext[5] = -INFINITY;
   for (i = 0; i < p->n_series; i++) {
     const plot_series *s = &p->series[i];
+    double *y_ext = ext + (s->panel == AMPSIM_PLOT_PANEL_LOWER ? 4 : 2);
     for (j = 0; j < s->n; j++) {
       if (!point_ok(p, s, j))
         continue;
       ext[0] = fmin(ext[0], s->x[j]);
       ext[1] = fmax(ext[1], s->x[j]);
-      ext[2] = fmin(ext[2], s->y[j]);
-      ext[3] = fmax(ext[3], s->y[j]);
+      y_ext[0] = fmin(y_ext[0], s->y[j]);
+      y_ext[1] = fmax(y_ext[1], s->y[j]);
     }
   }
 }
@@ -1321,27 +1507,35 @@ static void draw_grid(cairo_t *cr, const layout *l, const plot_axis_ticks *t,
   }
 }
 
-/* Lay out and draw the whole plot on cr (a page of p's size). */
-static int draw_plot(cairo_t *cr, const ampsim_plot *p, plot_axis_ticks *xt, plot_axis_ticks *yt)
+/* Lay out and draw the whole plot on cr (a page of p's size): the title,
+ * the legend, then one frame, or two sharing the x axis (the lower panel's
+ * under the upper one's, with the x tick labels under the lower only). */
+static int draw_plot(cairo_t *cr, const ampsim_plot *p, plot_axis_ticks *xt,
+                     plot_axis_ticks *yt_upper, plot_axis_ticks *yt_lower)
 {
-  size_t drawable[AMPSIM_PLOT_MAX_SERIES];
-  size_t i, total_drawable = 0;
+  plot_axis_ticks *const yts[2] = { yt_upper, yt_lower };
+  const plot_axis *const y_axes[2] = { &p->y, &p->y_lower };
+  size_t n_panels = p->has_lower ? 2 : 1;
+  size_t drawable[AMPSIM_PLOT_MAX_SERIES], panel_drawable[2] = { 0, 0 };
+  size_t i, k;
+  legend_entries entries;
   legend_layout legend;
-  double ext[4], top, bottom, right, y_label_w = 0.0, legend_h = 0.0, title_h = 0.0;
+  double ext[6], top, bottom, right, left, area_h, y_label_w = 0.0, legend_h = 0.0,
+         title_h = 0.0;
   cairo_font_extents_t fe;
   plot_axis_spec xs, ys;
-  layout l;
-  char title[1024];
-  int rc, pass;
+  layout l[2];
+  const layout *last;
+  char title[1024], x_title[512];
+  int rc, pass, y_titled = 0;
 
   for (i = 0; i < p->n_series; i++) {
     drawable[i] = drawable_points(p, &p->series[i]);
-    total_drawable += drawable[i];
+    panel_drawable[p->series[i].panel == AMPSIM_PLOT_PANEL_LOWER ? 1 : 0] += drawable[i];
   }
+  legend_entries_make(&entries, p, drawable);
   data_extent(p, ext);
-  memset(&l, 0, sizeof l);
-  l.xt = xt;
-  l.yt = yt;
+  memset(l, 0, sizeof l);
 
   /* Top: title, then legend. */
   top = PAD;
@@ -1351,7 +1545,7 @@ static int draw_plot(cairo_t *cr, const ampsim_plot *p, plot_axis_ticks *xt, plo
     title_h = fe.ascent + fe.descent;
     top += title_h + 8.0;
   }
-  legend_plan(cr, p, drawable, &legend);
+  legend_plan(cr, p, &entries, &legend);
   legend_h = legend.rows * LEGEND_ROW;
   top += legend_h + (legend_h > 0 ? 10.0 : 4.0);
 
@@ -1359,96 +1553,133 @@ static int draw_plot(cairo_t *cr, const ampsim_plot *p, plot_axis_ticks *xt, plo
   set_font(cr, TICK_FONT, 0);
   cairo_font_extents(cr, &fe);
   bottom = PAD + AXIS_TITLE_FONT * 1.3 + 8.0 + (fe.ascent + fe.descent) + 8.0;
-  l.top = top;
-  l.height = p->height_px - top - bottom;
+  area_h = p->height_px - top - bottom;
 
-  /* Left: y tick labels (their width depends on the ticks) and the y axis
-   * title, rotated. */
-  axis_spec_init(&ys, &p->y, ext + 2, 1, l.height, cr);
-  rc = plot_ticks_make(yt, &ys);
-  if (rc != 0)
-    return rc;
-  for (i = 0; i < yt->n; i++)
-    if (yt->tick[i].label[0] != '\0')
-      y_label_w = fmax(y_label_w, text_width(cr, yt->tick[i].label));
-  axis_title(l.y_title, sizeof l.y_title, &p->y, yt);
-  l.left = PAD + (l.y_title[0] != '\0' ? AXIS_TITLE_FONT * 1.3 + 10.0 : 0.0) + y_label_w + 8.0;
+  /* The frames, one above the other; left of them the y tick labels (their
+   * width depends on the ticks) and the y axis titles, rotated. */
+  for (k = 0; k < n_panels; k++) {
+    l[k].xt = xt;
+    l[k].yt = yts[k];
+    l[k].x_scale = p->x.scale;
+    l[k].y_scale = y_axes[k]->scale;
+    if (n_panels == 1) {
+      l[k].top = top;
+      l[k].height = area_h;
+    } else {
+      l[k].height = (area_h - PANEL_GAP) / 2.0;
+      l[k].top = top + (double)k * (l[k].height + PANEL_GAP);
+    }
+    axis_spec_init(&ys, y_axes[k], ext + 2 + 2 * k, 1, l[k].height, cr);
+    rc = plot_ticks_make(yts[k], &ys);
+    if (rc != 0)
+      return rc;
+    for (i = 0; i < yts[k]->n; i++)
+      if (yts[k]->tick[i].label[0] != '\0')
+        y_label_w = fmax(y_label_w, text_width(cr, yts[k]->tick[i].label));
+    axis_title(l[k].y_title, sizeof l[k].y_title, y_axes[k], yts[k]);
+    if (l[k].y_title[0] != '\0')
+      y_titled = 1;
+  }
+  left = PAD + (y_titled ? AXIS_TITLE_FONT * 1.3 + 10.0 : 0.0) + y_label_w + 8.0;
+  last = &l[n_panels - 1];
 
   /* Right: room for half of a label centred on the right end of the x axis;
    * known only after the x ticks, so lay out twice. */
   right = PAD + 6.0;
   for (pass = 0; pass < 2; pass++) {
-    double overhang = 0.0;
-    l.width = p->width_px - l.left - right;
-    axis_spec_init(&xs, &p->x, ext, 0, l.width, cr);
+    double overhang = 0.0, width = p->width_px - left - right;
+    axis_spec_init(&xs, &p->x, ext, 0, width, cr);
     rc = plot_ticks_make(xt, &xs);
     if (rc != 0)
       return rc;
+    for (k = 0; k < n_panels; k++) {
+      l[k].left = left;
+      l[k].width = width;
+    }
     for (i = 0; i < xt->n; i++) {
       if (xt->tick[i].label[0] != '\0') {
         double f = (double)axis_fraction(xt, p->x.scale, xt->tick[i].value);
-        overhang = fmax(overhang, f * l.width + text_width(cr, xt->tick[i].label) / 2 - l.width);
+        overhang = fmax(overhang, f * width + text_width(cr, xt->tick[i].label) / 2 - width);
       }
     }
     if (PAD + overhang <= right)
       break;
     right = PAD + overhang + 2.0;
   }
-  axis_title(l.x_title, sizeof l.x_title, &p->x, xt);
+  axis_title(x_title, sizeof x_title, &p->x, xt);
 
-  /* Page and plot area. */
+  /* Page and frames: grid, series (those drawn as markers alone last, so
+   * that the lines of other series do not hide them), frame. */
   set_rgb(cr, 0xFFFFFF);
   cairo_paint(cr);
-  draw_grid(cr, &l, xt, p->x.scale, 0);
-  draw_grid(cr, &l, yt, p->y.scale, 1);
+  for (k = 0; k < n_panels; k++) {
+    const layout *f = &l[k];
+    draw_grid(cr, f, xt, p->x.scale, 0);
+    draw_grid(cr, f, f->yt, f->y_scale, 1);
 
-  cairo_save(cr);
-  cairo_rectangle(cr, l.left - 1.0, l.top - 1.0, l.width + 2.0, l.height + 2.0);
-  cairo_clip(cr);
-  for (i = 0; i < p->n_series; i++)
-    draw_series(cr, p, &l, i);
-  cairo_restore(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, f->left - 1.0, f->top - 1.0, f->width + 2.0, f->height + 2.0);
+    cairo_clip(cr);
+    for (pass = 0; pass < 2; pass++) {
+      for (i = 0; i < p->n_series; i++) {
+        const plot_series *s = &p->series[i];
+        if ((s->panel == AMPSIM_PLOT_PANEL_LOWER ? 1u : 0u) != k ||
+            (s->draw == AMPSIM_PLOT_DRAW_MARKERS) != (pass == 1))
+          continue;
+        draw_series(cr, p, f, i);
+      }
+    }
+    cairo_restore(cr);
 
-  set_rgb(cr, 0x4D4D4D);
-  cairo_set_line_width(cr, 1.0);
-  cairo_rectangle(cr, floor(l.left) + 0.5, floor(l.top) + 0.5, floor(l.width), floor(l.height));
-  cairo_stroke(cr);
+    set_rgb(cr, 0x4D4D4D);
+    cairo_set_line_width(cr, 1.0);
+    cairo_rectangle(cr, floor(f->left) + 0.5, floor(f->top) + 0.5, floor(f->width),
+                    floor(f->height));
+    cairo_stroke(cr);
 
-  if (total_drawable == 0) {
-    set_font(cr, AXIS_TITLE_FONT, 0);
-    set_rgb(cr, 0x888888);
-    draw_text(cr, "No data", l.left + l.width / 2, l.top + l.height / 2, 0.5);
+    if (panel_drawable[k] == 0) {
+      set_font(cr, AXIS_TITLE_FONT, 0);
+      set_rgb(cr, 0x888888);
+      draw_text(cr, "No data", f->left + f->width / 2, f->top + f->height / 2, 0.5);
+    }
   }
 
-  /* Tick labels. */
+  /* Tick labels: x under the lowest frame, y beside each. */
   set_font(cr, TICK_FONT, 0);
   set_rgb(cr, 0x333333);
   cairo_font_extents(cr, &fe);
   for (i = 0; i < xt->n; i++) {
     if (xt->tick[i].label[0] != '\0') {
       double f = (double)axis_fraction(xt, p->x.scale, xt->tick[i].value);
-      draw_text(cr, xt->tick[i].label, l.left + f * l.width,
-                l.top + l.height + 8.0 + (fe.ascent + fe.descent) / 2, 0.5);
+      draw_text(cr, xt->tick[i].label, last->left + f * last->width,
+                last->top + last->height + 8.0 + (fe.ascent + fe.descent) / 2, 0.5);
     }
   }
-  for (i = 0; i < yt->n; i++) {
-    if (yt->tick[i].label[0] != '\0') {
-      double f = (double)axis_fraction(yt, p->y.scale, yt->tick[i].value);
-      draw_text(cr, yt->tick[i].label, l.left - 8.0, l.top + (1.0 - f) * l.height, 1.0);
+  for (k = 0; k < n_panels; k++) {
+    const plot_axis_ticks *yt = l[k].yt;
+    for (i = 0; i < yt->n; i++) {
+      if (yt->tick[i].label[0] != '\0') {
+        double f = (double)axis_fraction(yt, l[k].y_scale, yt->tick[i].value);
+        draw_text(cr, yt->tick[i].label, l[k].left - 8.0, l[k].top + (1.0 - f) * l[k].height,
+                  1.0);
+      }
     }
   }
 
   /* Axis titles. */
   set_font(cr, AXIS_TITLE_FONT, 0);
   set_rgb(cr, 0x222222);
-  if (l.x_title[0] != '\0') {
-    fit_text(cr, l.x_title, l.width, title, sizeof title);
-    draw_text(cr, title, l.left + l.width / 2, p->height_px - PAD - AXIS_TITLE_FONT * 0.65, 0.5);
+  if (x_title[0] != '\0') {
+    fit_text(cr, x_title, last->width, title, sizeof title);
+    draw_text(cr, title, last->left + last->width / 2,
+              p->height_px - PAD - AXIS_TITLE_FONT * 0.65, 0.5);
   }
-  if (l.y_title[0] != '\0') {
-    fit_text(cr, l.y_title, l.height, title, sizeof title);
+  for (k = 0; k < n_panels; k++) {
+    if (l[k].y_title[0] == '\0')
+      continue;
+    fit_text(cr, l[k].y_title, l[k].height, title, sizeof title);
     cairo_save(cr);
-    cairo_translate(cr, PAD + AXIS_TITLE_FONT * 0.65, l.top + l.height / 2);
+    cairo_translate(cr, PAD + AXIS_TITLE_FONT * 0.65, l[k].top + l[k].height / 2);
     cairo_rotate(cr, -M_PI / 2);
     draw_text(cr, title, 0.0, 0.0, 0.5);
     cairo_restore(cr);
@@ -1461,7 +1692,7 @@ static int draw_plot(cairo_t *cr, const ampsim_plot *p, plot_axis_ticks *xt, plo
     fit_text(cr, p->title, p->width_px - 2 * PAD, title, sizeof title);
     draw_text(cr, title, p->width_px / 2.0, PAD + title_h / 2, 0.5);
   }
-  legend_draw(cr, p, drawable, &legend, PAD + (title_h > 0 ? title_h + 8.0 : 0.0));
+  legend_draw(cr, p, &entries, &legend, PAD + (title_h > 0 ? title_h + 8.0 : 0.0));
   return 0;
 }
 
@@ -1477,7 +1708,7 @@ static int cairo_failure(cairo_status_t status, const char *what)
 /* Draw p on a fresh surface (cairo_t made and freed here). */
 static int draw_on(cairo_surface_t *surface, const ampsim_plot *p)
 {
-  plot_axis_ticks *xt = NULL, *yt = NULL;
+  plot_axis_ticks *xt = NULL, *yt = NULL, *yt_lower = NULL;
   cairo_status_t status;
   cairo_t *cr = NULL;
   int rc;
@@ -1487,12 +1718,14 @@ static int draw_on(cairo_surface_t *surface, const ampsim_plot *p)
     return cairo_failure(status, "creating the page");
   xt = malloc(sizeof *xt);
   yt = malloc(sizeof *yt);
-  if (xt == NULL || yt == NULL) {
+  if (p->has_lower)
+    yt_lower = malloc(sizeof *yt_lower);
+  if (xt == NULL || yt == NULL || (p->has_lower && yt_lower == NULL)) {
     rc = ampsim_error_set(AMPSIM_ENOMEM, "plot: out of memory");
     goto done;
   }
   cr = cairo_create(surface);
-  rc = draw_plot(cr, p, xt, yt);
+  rc = draw_plot(cr, p, xt, yt, yt_lower);
   if (rc != 0)
     goto done;
   status = cairo_status(cr);
@@ -1501,6 +1734,7 @@ static int draw_on(cairo_surface_t *surface, const ampsim_plot *p)
 
 done:
   cairo_destroy(cr);
+  free(yt_lower);
   free(yt);
   free(xt);
   return rc;
@@ -1509,15 +1743,27 @@ done:
 /* Check what only rendering can check, before any page is made. */
 static int check_plot(const ampsim_plot *p)
 {
-  const plot_axis *axes[2] = { &p->x, &p->y };
-  int a;
+  static const char *const names[3] = { "x", "y", "lower y" };
+  const plot_axis *axes[3] = { &p->x, &p->y, &p->y_lower };
+  int a, n_axes = p->has_lower ? 3 : 2;
+  size_t i;
 
-  for (a = 0; a < 2; a++) {
+  for (a = 0; a < n_axes; a++) {
     const plot_axis *axis = axes[a];
     if (axis->fixed && axis->scale == AMPSIM_AXIS_LOG && !(axis->lo >= PLOT_LOG_VALUE_MIN))
       return ampsim_error_set(AMPSIM_EINVAL,
                               "plot: the %s range %g .. %g is not positive on a log axis",
-                              a == 0 ? "x" : "y", axis->lo, axis->hi);
+                              names[a], axis->lo, axis->hi);
+  }
+  for (i = 0; i < p->n_series && !p->has_lower; i++) {
+    const plot_series *s = &p->series[i];
+    if (s->panel == AMPSIM_PLOT_PANEL_LOWER) {
+      const char *name = s->like >= 0 ? p->series[s->like].legend : s->legend;
+      return ampsim_error_set(AMPSIM_EINVAL,
+                              "plot: series '%s' is in the lower panel, which has no y axis "
+                              "(ampsim_plot_axis_y_lower())",
+                              name);
+    }
   }
   return 0;
 }

@@ -1162,6 +1162,293 @@ static void example_plots(void **state)
     remove_dir(dir);
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* Two panels, shared legend entries, draw styles                           */
+/* ------------------------------------------------------------------------ */
+
+/* Whether pixel (x, y) is within `tolerance` of rgb. */
+static int pixel_is(cairo_surface_t *image, int x, int y, unsigned rgb, int tolerance)
+{
+  return count_colour(image, x, y, x + 1, y + 1, rgb, tolerance) == 1;
+}
+
+/* A Bode plot: series 0 (blue) above, series 1 drawn like it below, and
+ * series 2 with its own entry (vermillion) below. */
+static ampsim_plot *bode_plot(void)
+{
+  ampsim_plot_series_options lower = AMPSIM_PLOT_SERIES_OPTIONS_INIT;
+  double freq_hz[41], mag_db[41], phase_deg[41], other_deg[41];
+  ampsim_plot *p = NULL;
+  int i;
+
+  for (i = 0; i < 41; i++) {
+    freq_hz[i] = 10.0 * pow(10.0, i / 5.0);
+    mag_db[i] = 100.0 - 20.0 * i / 5.0;
+    phase_deg[i] = -90.0 - 90.0 * i / 40.0;
+    other_deg[i] = -45.0 - 90.0 * i / 40.0;
+  }
+  assert_int_equal(ampsim_plot_new(&p, "Loop gain"), 0);
+  assert_int_equal(ampsim_plot_axis_x(p, "Frequency", "Hz", AMPSIM_AXIS_LOG), 0);
+  assert_int_equal(ampsim_plot_axis_y(p, "|T|", "dB", AMPSIM_AXIS_LINEAR), 0);
+  assert_int_equal(ampsim_plot_axis_y_lower(p, "arg T", "deg", AMPSIM_AXIS_LINEAR), 0);
+  assert_int_equal(ampsim_plot_range_y_lower(p, -270.0, 0.0), 0);
+  assert_int_equal(ampsim_plot_series(p, "C = 0", freq_hz, mag_db, 41), 0);
+  lower.panel = AMPSIM_PLOT_PANEL_LOWER;
+  lower.like = 0;
+  assert_int_equal(ampsim_plot_series_ext(p, "ignored", freq_hz, phase_deg, 41, &lower), 0);
+  lower.like = -1;
+  assert_int_equal(ampsim_plot_series_ext(p, "other", freq_hz, other_deg, 41, &lower), 0);
+  return p;
+}
+
+/* Two panels render as PNG and SVG; each series lands in its own panel, the
+ * one drawn like series 0 in series 0's colour, and no third colour is used
+ * (two legend entries, not three). */
+static void two_panels(void **state)
+{
+  ampsim_plot *p = bode_plot();
+  cairo_surface_t *image;
+  unsigned char *png = NULL;
+  unsigned width, height;
+  size_t len = 0;
+
+  (void)state;
+  assert_renders(p);
+  assert_int_equal(ampsim_plot_render_png(p, &png, &len), 0);
+  png_size(png, len, &width, &height);
+  assert_int_equal(width, 900);
+  assert_int_equal(height, 560);
+  free(png);
+
+  /* The frames lie between about y = 76 and 496, split in the middle: the
+   * upper panel is above y 275, the lower below y 297. */
+  image = render_image(p);
+  assert_true(count_colour(image, 100, 90, 880, 265, 0x0072B2, 30) > 300);
+  assert_true(count_colour(image, 100, 310, 880, 490, 0x0072B2, 30) > 300);
+  assert_true(count_colour(image, 100, 310, 880, 490, 0xD55E00, 30) > 300);
+  assert_int_equal(count_colour(image, 100, 90, 880, 265, 0xD55E00, 60), 0);
+  assert_int_equal(count_colour(image, 0, 0, 900, 560, 0x009E73, 60), 0);
+  /* Two frames: the frame colour on a column through both, with white
+   * (page) between them. */
+  assert_true(count_colour(image, 450, 270, 451, 305, 0x4D4D4D, 10) == 2);
+  cairo_surface_destroy(image);
+
+  /* The same plot on a taller page, as the CLI draws it. */
+  assert_int_equal(ampsim_plot_set_size(p, 900, 760), 0);
+  assert_renders(p);
+  ampsim_plot_free(p);
+}
+
+/* Options out of range are refused and leave the plot as it was; a series
+ * in the lower panel of a plot without one cannot be rendered. */
+static void lower_panel_errors(void **state)
+{
+  const double x[3] = { 1.0, 2.0, 3.0 }, y[3] = { -10.0, -100.0, -200.0 };
+  ampsim_plot_series_options o = AMPSIM_PLOT_SERIES_OPTIONS_INIT;
+  ampsim_plot *p = NULL;
+  unsigned char *png = (unsigned char *)"x";
+  char *dir = make_temp_dir(), path[4200], names[256];
+  size_t len = 7;
+
+  (void)state;
+  assert_int_equal(ampsim_plot_new(&p, "Phase"), 0);
+  o.like = 0;
+  assert_int_equal(ampsim_plot_series_ext(p, "like nothing", x, y, 3, &o), AMPSIM_EINVAL);
+  assert_non_null(strstr(ampsim_error_last(), "like series 0"));
+  o.like = -2;
+  assert_int_equal(ampsim_plot_series_ext(p, "x", x, y, 3, &o), AMPSIM_EINVAL);
+  o.like = -1;
+  o.panel = (ampsim_plot_panel)2;
+  assert_int_equal(ampsim_plot_series_ext(p, "x", x, y, 3, &o), AMPSIM_EINVAL);
+  o.panel = AMPSIM_PLOT_PANEL_UPPER;
+  o.draw = (ampsim_plot_draw)9;
+  assert_int_equal(ampsim_plot_series_ext(p, "x", x, y, 3, &o), AMPSIM_EINVAL);
+  o.draw = AMPSIM_PLOT_DRAW_AUTO;
+  assert_int_equal(ampsim_plot_series_ext(NULL, "x", x, y, 3, NULL), AMPSIM_EINVAL);
+  assert_int_equal(ampsim_plot_series_ext(p, "x", NULL, y, 3, NULL), AMPSIM_EINVAL);
+  assert_int_equal(ampsim_plot_axis_y_lower(NULL, "x", "deg", AMPSIM_AXIS_LINEAR),
+                   AMPSIM_EINVAL);
+  assert_int_equal(ampsim_plot_axis_y_lower(p, "x", "deg", (ampsim_axis_scale)5), AMPSIM_EINVAL);
+  assert_int_equal(ampsim_plot_range_y_lower(p, 1.0, -1.0), AMPSIM_EINVAL);
+  assert_int_equal(ampsim_plot_range_y_lower(NULL, -1.0, 1.0), AMPSIM_EINVAL);
+
+  /* None of those added a series: the first one is number 0. */
+  o.panel = AMPSIM_PLOT_PANEL_LOWER;
+  assert_int_equal(ampsim_plot_series_ext(p, "phase", x, y, 3, &o), 0);
+  o.like = 0;
+  assert_int_equal(ampsim_plot_series_ext(p, NULL, x, y, 3, &o), 0);
+  o.like = 2;
+  assert_int_equal(ampsim_plot_series_ext(p, NULL, x, y, 3, &o), AMPSIM_EINVAL);
+
+  /* No lower panel described: an error naming the series, nothing written. */
+  assert_int_equal(ampsim_plot_render_png(p, &png, &len), AMPSIM_EINVAL);
+  assert_null(png);
+  assert_int_equal(len, 0);
+  assert_non_null(strstr(ampsim_error_last(), "'phase' is in the lower panel"));
+  snprintf(path, sizeof path, "%s/phase.svg", dir);
+  assert_int_equal(ampsim_plot_write(p, path), AMPSIM_EINVAL);
+  assert_int_equal(dir_entries(dir, names, sizeof names), 0);
+
+  /* A range set before the panel is described is kept; a log range that is
+   * not positive is an error of the lower axis. */
+  assert_int_equal(ampsim_plot_range_y_lower(p, -270.0, 0.0), 0);
+  assert_int_equal(ampsim_plot_axis_y_lower(p, "arg T", "deg", AMPSIM_AXIS_LOG), 0);
+  assert_int_equal(ampsim_plot_write(p, path), AMPSIM_EINVAL);
+  assert_non_null(strstr(ampsim_error_last(), "lower y range"));
+  assert_int_equal(ampsim_plot_axis_y_lower(p, "arg T", "deg", AMPSIM_AXIS_LINEAR), 0);
+  assert_int_equal(ampsim_plot_write(p, path), 0);
+  assert_int_equal(dir_entries(dir, names, sizeof names), 1);
+  assert_renders(p);
+  ampsim_plot_free(p);
+  remove_dir(dir);
+}
+
+/* A phase axis steps in degrees: -270..0 in 90s (or 45s), not 50s. */
+static void degree_ticks(void **state)
+{
+  static const char *const quadrants[] = { "-270", "-180", "-90", "0" };
+  plot_axis_ticks *t = new_ticks();
+  plot_axis_spec spec = spec_for(AMPSIM_AXIS_LINEAR, "deg", -270.0, 0.0, 1, 200.0);
+  size_t i;
+
+  (void)state;
+  spec.fixed = 1;
+  assert_int_equal(plot_ticks_make(t, &spec), 0);
+  assert_true(labels_equal(t, quadrants, 4));
+  /* Automatic, on a taller axis: 30s from -240 to 0 (1-2-5 would give 50s
+   * from -250). */
+  spec = spec_for(AMPSIM_AXIS_LINEAR, "deg", -235.0, -10.0, 1, 420.0);
+  assert_int_equal(plot_ticks_make(t, &spec), 0);
+  assert_near(t->lo, -240.0, 1e-9);
+  assert_near(t->hi, 0.0, 1e-9);
+  assert_near(t->tick[1].value - t->tick[0].value, 30.0, 1e-9);
+  for (i = 0; i < t->n; i++)
+    assert_near(fmod(t->tick[i].value, 30.0), 0.0, 1e-9);
+  /* Fixed -270..0 with room for 45s. */
+  spec = spec_for(AMPSIM_AXIS_LINEAR, "deg", -270.0, 0.0, 1, 300.0);
+  spec.fixed = 1;
+  assert_int_equal(plot_ticks_make(t, &spec), 0);
+  assert_int_equal(t->n, 7);
+  assert_near(t->tick[1].value - t->tick[0].value, 45.0, 1e-9);
+  /* Small spans keep 1-2-5 steps. */
+  spec = spec_for(AMPSIM_AXIS_LINEAR, "deg", 0.0, 20.0, 1, 420.0);
+  assert_int_equal(plot_ticks_make(t, &spec), 0);
+  assert_true(is_125(t->tick[1].value - t->tick[0].value));
+  free(t);
+}
+
+/* The pixels of colour rgb in column x from row y0 down: first and last
+ * row, or -1. */
+static void colour_run(cairo_surface_t *image, int x, int y0, unsigned rgb, int *first,
+                       int *last)
+{
+  int y, height = cairo_image_surface_get_height(image);
+
+  *first = *last = -1;
+  for (y = y0; y < height; y++) {
+    if (pixel_is(image, x, y, rgb, 40)) {
+      if (*first < 0)
+        *first = y;
+      *last = y;
+    }
+  }
+}
+
+/* Stems: a line from the bottom of the frame up to each point and no
+ * further; a point below the frame has none, one above reaches the top. */
+static void stems_reach_frame(void **state)
+{
+  const double x[3] = { 1.0, 2.0, 3.0 }, y[3] = { 0.5, -0.5, 1.5 };
+  ampsim_plot_series_options o = AMPSIM_PLOT_SERIES_OPTIONS_INIT;
+  ampsim_plot *p = NULL;
+  cairo_surface_t *image;
+  int col[3] = { -1, -1, -1 }, frame_top = -1, frame_bottom = -1, first, last, c, k, yy;
+
+  (void)state;
+  assert_int_equal(ampsim_plot_new(&p, "Stems"), 0);
+  assert_int_equal(ampsim_plot_range_x(p, 0.0, 4.0), 0);
+  assert_int_equal(ampsim_plot_range_y(p, 0.0, 1.0), 0);
+  o.draw = AMPSIM_PLOT_DRAW_STEMS;
+  assert_int_equal(ampsim_plot_series_ext(p, "bins", x, y, 3, &o), 0);
+  assert_renders(p);
+  image = render_image(p);
+
+  /* The stems' columns, left to right (each one pixel wide), below the
+   * legend (one row, above y = 70). */
+  for (c = 0, k = 0; c < 900 && k < 3; c++) {
+    colour_run(image, c, 70, 0x0072B2, &first, &last);
+    if (first >= 0)
+      col[k++] = c;
+  }
+  assert_int_equal(k, 2); /* the point below the frame has no stem */
+  /* The frame in the first stem's column: its top and bottom lines. */
+  for (yy = 70; yy < 560; yy++) {
+    if (pixel_is(image, col[0], yy, 0x4D4D4D, 10)) {
+      if (frame_top < 0)
+        frame_top = yy;
+      frame_bottom = yy;
+    }
+  }
+  assert_true(frame_top > 0 && frame_bottom > frame_top + 200);
+
+  /* 0.5: from the bottom line up to half the frame's height. */
+  colour_run(image, col[0], 70, 0x0072B2, &first, &last);
+  assert_true(last >= frame_bottom - 2 && last < frame_bottom);
+  assert_true(abs(first - (frame_top + frame_bottom) / 2) <= 2);
+  assert_false(pixel_is(image, col[0] + 2, (first + last) / 2, 0x0072B2, 60));
+  /* 1.5: clipped at the top of the frame. */
+  colour_run(image, col[1], 70, 0x0072B2, &first, &last);
+  assert_true(last >= frame_bottom - 2 && last < frame_bottom);
+  assert_true(first <= frame_top + 2 && first >= frame_top - 1);
+  /* Stems have no line between the points: nothing between the columns. */
+  assert_int_equal(count_colour(image, col[0] + 3, frame_top, col[1] - 2, frame_bottom,
+                                0x0072B2, 60), 0);
+  cairo_surface_destroy(image);
+  ampsim_plot_free(p);
+}
+
+/* Markers alone: a marker on each of 40 points (more than a line series
+ * marks), no line between them. */
+static void markers_only(void **state)
+{
+  double x[40], y[40];
+  ampsim_plot_series_options o = AMPSIM_PLOT_SERIES_OPTIONS_INIT;
+  ampsim_plot *p = NULL;
+  cairo_surface_t *image;
+  size_t with_markers, as_line;
+  int i;
+
+  (void)state;
+  for (i = 0; i < 40; i++) {
+    x[i] = i;
+    y[i] = i % 2 ? 1.0 : 0.0; /* a zigzag: a line would cross the middle */
+  }
+  assert_int_equal(ampsim_plot_new(&p, "Markers"), 0);
+  assert_int_equal(ampsim_plot_range_y(p, -1.0, 2.0), 0);
+  o.draw = AMPSIM_PLOT_DRAW_MARKERS;
+  assert_int_equal(ampsim_plot_series_ext(p, "points", x, y, 40, &o), 0);
+  assert_renders(p);
+  image = render_image(p);
+  with_markers = count_colour(image, 100, 90, 880, 480, 0x0072B2, 30);
+  /* The middle band (y = 0.5 lies at about 60 % of the frame height down
+   * from its top) holds no line. */
+  assert_int_equal(count_colour(image, 100, 300, 880, 310, 0x0072B2, 60), 0);
+  cairo_surface_destroy(image);
+  ampsim_plot_free(p);
+
+  o.draw = AMPSIM_PLOT_DRAW_LINE;
+  assert_int_equal(ampsim_plot_new(&p, "Line"), 0);
+  assert_int_equal(ampsim_plot_range_y(p, -1.0, 2.0), 0);
+  assert_int_equal(ampsim_plot_series_ext(p, "points", x, y, 40, &o), 0);
+  image = render_image(p);
+  as_line = count_colour(image, 100, 90, 880, 480, 0x0072B2, 30);
+  assert_true(count_colour(image, 100, 300, 880, 310, 0x0072B2, 60) > 40);
+  assert_true(with_markers > 40 * 20 && as_line > 0);
+  cairo_surface_destroy(image);
+  ampsim_plot_free(p);
+}
+
 static const struct CMUnitTest tests[] = {
   cmocka_unit_test_setup(nice_step, register_cleanup),
   cmocka_unit_test_setup(linear_ticks_125, register_cleanup),
@@ -1181,6 +1468,11 @@ static const struct CMUnitTest tests[] = {
   cmocka_unit_test_setup(copies_input, register_cleanup),
   cmocka_unit_test_setup(crowded_legend, register_cleanup),
   cmocka_unit_test_setup(example_plots, register_cleanup),
+  cmocka_unit_test_setup(two_panels, register_cleanup),
+  cmocka_unit_test_setup(lower_panel_errors, register_cleanup),
+  cmocka_unit_test_setup(degree_ticks, register_cleanup),
+  cmocka_unit_test_setup(stems_reach_frame, register_cleanup),
+  cmocka_unit_test_setup(markers_only, register_cleanup),
 };
 
 AMPSIM_TEST_MAIN(tests)
