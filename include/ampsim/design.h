@@ -21,6 +21,8 @@ extern "C" {
 
 /* At most this many <include> files per design. */
 #define AMPSIM_DESIGN_MAX_INCLUDES 8
+/* At most this many extra include folders per design (--allow-dir). */
+#define AMPSIM_DESIGN_MAX_ALLOW_DIRS 8
 
 typedef struct ampsim_design {
   char name[128];           /* from the file's name attribute, or built from
@@ -47,6 +49,12 @@ typedef struct ampsim_design {
   size_t n_includes;
   char includes[AMPSIM_DESIGN_MAX_INCLUDES][1024];
   char include_origins[AMPSIM_DESIGN_MAX_INCLUDES][1024];
+  /* Folders that the stage's and the load's .include/.lib may also reach,
+   * besides base_dir, each part's own folder and ampsim's netlists: what the
+   * user allowed explicitly (ampsim's --allow-dir). A design file cannot set
+   * them. A folder that does not exist allows nothing. */
+  size_t n_allow_dirs;
+  char allow_dirs[AMPSIM_DESIGN_MAX_ALLOW_DIRS][1024];
 } ampsim_design;
 
 /* A list of designs. Owned: free with ampsim_design_list_free(). */
@@ -92,8 +100,9 @@ int ampsim_design_set_param(ampsim_design *design, const char *name,
                             const char *value);
 
 /*
- * Open the design's parts: the stage (ampsim_stage_open(), with base_dir an
- * allowed include root besides the stage's own folder and ampsim's netlists)
+ * Open the design's parts: the stage (ampsim_stage_open(), with base_dir and
+ * allow_dirs allowed include roots besides the stage's own folder and
+ * ampsim's netlists)
  * with the text of every include put before its own, and the load
  * (ampsim_load_open()), NULL for a resistor. Checks that every stage
  * parameter is one of the subcircuit's (.subckt ... params:). *stage and

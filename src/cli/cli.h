@@ -107,6 +107,7 @@ enum {
   CLI_OPT_VOLUME,
   CLI_OPT_POT_OHMS,
   CLI_OPT_POT_TRACKING,
+  CLI_OPT_ALLOW_DIR,
   CLI_OPT_FIRST_COMMAND_OPTION /* a command's own options start here */
 };
 
@@ -124,7 +125,8 @@ enum {
   { CLI_OPT_VOLUME_DB, "--volume-db", 0, 1 },                                  \
   { CLI_OPT_VOLUME, "--volume", 0, 1 },                                        \
   { CLI_OPT_POT_OHMS, "--pot-ohms", 0, 1 },                                    \
-  { CLI_OPT_POT_TRACKING, "--pot-tracking-db", 0, 1 }
+  { CLI_OPT_POT_TRACKING, "--pot-tracking-db", 0, 1 },                       \
+  { CLI_OPT_ALLOW_DIR, "--allow-dir", 0, 1 }
 
 /* At most this many --param options. */
 #define CLI_MAX_PARAMS 32
@@ -150,6 +152,8 @@ typedef struct cli_bench_args {
                                  model), or NULL for --load OHMS / none */
   size_t n_params;            /* --param NAME=VALUE, in order */
   const char *params[CLI_MAX_PARAMS];
+  size_t n_allow_dirs;        /* --allow-dir DIR, in order */
+  const char *allow_dirs[AMPSIM_DESIGN_MAX_ALLOW_DIRS];
   unsigned given;             /* CLI_GIVEN_* */
 } cli_bench_args;
 
@@ -159,17 +163,19 @@ void cli_bench_args_init(cli_bench_args *args);
 /*
  * Apply one of the shared bench options (id < CLI_OPT_FIRST_COMMAND_OPTION,
  * except --help) to *args. --load takes OHMS, or a bundled load's name or
- * FILE.cir:SUBCKT, which is opened here to fail early. Returns 0 or
- * CLI_EXIT_ERROR (printed).
+ * FILE.cir:SUBCKT (opened by cli_apply_bench_args()). --allow-dir takes an
+ * existing folder. Returns 0 or CLI_EXIT_ERROR (printed).
  */
 int cli_bench_option(cli_bench_args *args, int id, const char *name,
                      const char *value);
 
 /*
  * Override a design's values with those given on the command line: the
- * stage, the load (a number makes it a resistor again), every --param
- * (merged with the design's own), topology, ground, supply. Returns 0 or
- * CLI_EXIT_ERROR (printed).
+ * stage, the load (a number makes it a resistor again; a model is opened
+ * here, with the --allow-dir folders, so that a misspelt name fails before
+ * any simulation), every --param (merged with the design's own), topology,
+ * ground, supply; --allow-dir folders are added to the design's. Returns 0
+ * or CLI_EXIT_ERROR (printed).
  */
 int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cli_error(const char *fmt, ...)
 {
@@ -370,15 +371,6 @@ int cli_bench_option(cli_bench_args *args, int id, const char *name,
   case CLI_OPT_LOAD:
     args->given |= CLI_GIVEN_LOAD;
     if (names_a_load_model(value)) {
-      const ampsim_netlist_policy policy = AMPSIM_NETLIST_POLICY_INIT;
-      ampsim_stage *load = NULL;
-      int rc;
-      /* Open it now: a misspelt name fails before anything else. */
-      ampsim_error_clear();
-      rc = ampsim_load_open(&load, value, &policy);
-      ampsim_stage_free(load);
-      if (rc != 0)
-        return cli_error("%s: %s", name, ampsim_error_last());
       args->load_spec = value;
       return 0;
     }
@@ -403,9 +395,43 @@ int cli_bench_option(cli_bench_args *args, int id, const char *name,
       return CLI_EXIT_ERROR;
     args->params[args->n_params++] = value;
     return 0;
+  case CLI_OPT_ALLOW_DIR: {
+    struct stat st;
+    if (value[0] == '\0')
+      return cli_error("%s: name a folder", name);
+    if (stat(value, &st) != 0)
+      return cli_error("%s: %s: %s", name, value, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+      return cli_error("%s: %s: not a folder", name, value);
+    if (strlen(value) >= sizeof ((ampsim_design *)0)->allow_dirs[0])
+      return cli_error("%s: %.60s...: the path is too long", name, value);
+    if (args->n_allow_dirs == AMPSIM_DESIGN_MAX_ALLOW_DIRS)
+      return cli_error("%s: at most %d folders", name, AMPSIM_DESIGN_MAX_ALLOW_DIRS);
+    args->allow_dirs[args->n_allow_dirs++] = value;
+    return 0;
+  }
   default:
     return cli_error("%s: internal error: not a bench option", name);
   }
+}
+
+/* Open a --load model now, with the design's include folders, so that a
+ * misspelt name or a refused include fails before any simulation. */
+static int check_load_model(const ampsim_design *design)
+{
+  ampsim_netlist_policy policy = AMPSIM_NETLIST_POLICY_INIT;
+  const char *dirs[AMPSIM_DESIGN_MAX_ALLOW_DIRS];
+  ampsim_stage *load = NULL;
+  int rc;
+
+  for (size_t i = 0; i < design->n_allow_dirs; i++)
+    dirs[i] = design->allow_dirs[i];
+  policy.allowed_dirs = design->n_allow_dirs > 0 ? dirs : NULL;
+  policy.n_allowed_dirs = design->n_allow_dirs;
+  ampsim_error_clear();
+  rc = ampsim_load_open(&load, design->load_spec, &policy);
+  ampsim_stage_free(load);
+  return rc != 0 ? cli_error("--load: %s", ampsim_error_last()) : 0;
 }
 
 int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args)
@@ -413,6 +439,12 @@ int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args)
   ampsim_bench_options *bench = &design->options.bench;
   size_t i;
 
+  for (i = 0; i < args->n_allow_dirs; i++) {
+    if (design->n_allow_dirs == AMPSIM_DESIGN_MAX_ALLOW_DIRS)
+      return cli_error("--allow-dir: at most %d folders", AMPSIM_DESIGN_MAX_ALLOW_DIRS);
+    snprintf(design->allow_dirs[design->n_allow_dirs++], sizeof design->allow_dirs[0], "%s",
+             args->allow_dirs[i]);
+  }
   if (args->stage_spec != NULL) {
     snprintf(design->stage_spec, sizeof design->stage_spec, "%s",
              args->stage_spec);
@@ -424,6 +456,8 @@ int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args)
       snprintf(design->load_spec, sizeof design->load_spec, "%s",
                args->load_spec);
       snprintf(design->load_origin, sizeof design->load_origin, "--load");
+      if (check_load_model(design) != 0)
+        return CLI_EXIT_ERROR;
     } else {
       design->load_spec[0] = '\0';
       design->load_origin[0] = '\0';
@@ -506,7 +540,11 @@ const char cli_help_bench_options[] =
     "                       lower than the left [0.5]\n"
     "  --param NAME=VALUE   a parameter of the stage's subcircuit (.subckt ...\n"
     "                       params:), e.g. --param gain=5; repeat for more.\n"
-    "                       Merged with a design file's <param> values\n";
+    "                       Merged with a design file's <param> values\n"
+    "  --allow-dir DIR      let the stage's and the load's .include/.lib reach\n"
+    "                       files under DIR too (by default only the part's\n"
+    "                       own folder, the design file's and ampsim's\n"
+    "                       netlists); repeat for more (at most 8)\n";
 
 const char cli_help_footer[] =
     "Numbers take engineering suffixes: f p n u m k meg G T (50m, 1k, 4.7u,\n"

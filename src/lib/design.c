@@ -1855,7 +1855,8 @@ int ampsim_design_open(ampsim_stage **stage_out, ampsim_stage **load_out,
                        const ampsim_design *d)
 {
   ampsim_netlist_policy policy = AMPSIM_NETLIST_POLICY_INIT;
-  const char *dirs[1];
+  const char *dirs[1 + AMPSIM_DESIGN_MAX_ALLOW_DIRS];
+  size_t n_dirs = 0;
   ampsim_stage *stage = NULL, *load = NULL;
   char *includes = NULL;
   int rc;
@@ -1864,12 +1865,14 @@ int ampsim_design_open(ampsim_stage **stage_out, ampsim_stage **load_out,
     return ampsim_error_set(AMPSIM_EINVAL, "ampsim_design_open: missing argument");
   *stage_out = NULL;
   *load_out = NULL;
-  /* A design file's folder is an include root for all of its parts. */
-  if (d->base_dir[0] != '\0') {
-    dirs[0] = d->base_dir;
-    policy.allowed_dirs = dirs;
-    policy.n_allowed_dirs = 1;
-  }
+  /* A design file's folder is an include root for all of its parts, and so
+   * is every folder the user allowed. */
+  if (d->base_dir[0] != '\0')
+    dirs[n_dirs++] = d->base_dir;
+  for (size_t i = 0; i < d->n_allow_dirs && i < AMPSIM_DESIGN_MAX_ALLOW_DIRS; i++)
+    dirs[n_dirs++] = d->allow_dirs[i];
+  policy.allowed_dirs = n_dirs > 0 ? dirs : NULL;
+  policy.n_allowed_dirs = n_dirs;
 
   rc = read_includes(&includes, d, &policy);
   if (rc != 0)
