@@ -3,6 +3,7 @@
 #define AMPSIM_AMPSIM_H
 
 #include "ampsim/error.h"
+#include "ampsim/number.h"
 #include "ampsim/dsp.h"
 #include "ampsim/netlist.h"
 #include "ampsim/bench.h"

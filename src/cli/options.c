@@ -155,67 +155,19 @@ int cli_next_option(cli_scanner *s, int *id, const char **name,
 /* Numbers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* Engineering suffixes, SPICE-style: "meg" is mega; "m" is milli. A capital
- * "M" means milli to SPICE and mega to most people, so it is refused. */
-static const struct {
-  const char *suffix;
-  double scale;
-} suffixes[] = {
-  { "f", 1e-15 }, { "p", 1e-12 }, { "n", 1e-9 },  { "u", 1e-6 },
-  { "m", 1e-3 },  { "k", 1e3 },   { "K", 1e3 },   { "meg", 1e6 },
-  { "Meg", 1e6 }, { "MEG", 1e6 }, { "G", 1e9 },   { "T", 1e12 },
-};
-
-/* Parse `text` (of length len, not NUL-terminated) into *out. Returns 0,
- * -1 (not a number), -2 (not finite), -3 (ambiguous "M"). */
-static int parse_eng(double *out, const char *text, size_t len)
-{
-  char buf[128];
-  char *end;
-  double value;
-  size_t i;
-
-  if (len == 0 || len >= sizeof buf)
-    return -1;
-  memcpy(buf, text, len);
-  buf[len] = '\0';
-  /* strtod would also take spaces, hex and "nan"/"inf" spelled out: the
-   * first two are not numbers here, the last two are reported as such. */
-  if (isspace((unsigned char)buf[0]) || strchr(buf, 'x') != NULL ||
-      strchr(buf, 'X') != NULL)
-    return -1;
-  errno = 0;
-  value = strtod(buf, &end);
-  if (end == buf)
-    return -1;
-  if (*end != '\0') {
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-      if (strcmp(end, suffixes[i].suffix) == 0)
-        break;
-    }
-    if (i == sizeof suffixes / sizeof suffixes[0])
-      return strcmp(end, "M") == 0 ? -3 : -1;
-    value *= suffixes[i].scale;
-  }
-  if (!isfinite(value))
-    return -2;
-  *out = value;
-  return 0;
-}
-
 static int parse_one(double *out, const char *name, const char *text,
                      size_t len, cli_range range, const char *unit)
 {
   const char *space = unit[0] != '\0' ? " " : "";
   double value = 0.0;
-  int rc = parse_eng(&value, text, len);
+  int rc = ampsim_parse_number(&value, text, len);
 
-  if (rc == -1)
+  if (rc == AMPSIM_NUMBER_SYNTAX)
     return cli_error("%s: '%.*s' is not a number", name, (int)len, text);
-  if (rc == -2)
+  if (rc == AMPSIM_NUMBER_NOT_FINITE || rc == AMPSIM_NUMBER_NAMED)
     return cli_error("%s: '%.*s' is not a finite number", name, (int)len,
                      text);
-  if (rc == -3)
+  if (rc == AMPSIM_NUMBER_AMBIGUOUS)
     return cli_error("%s: '%.*s' is ambiguous (write m for milli, meg for "
                      "mega)",
                      name, (int)len, text);
@@ -302,7 +254,7 @@ static int names_a_load_model(const char *value)
       value[0] == '-' || isspace((unsigned char)value[0]))
     return 0;
   /* "nan", "inf": numbers that are not finite, said as such. */
-  return parse_eng(&unused, value, strlen(value)) == -1;
+  return ampsim_parse_number(&unused, value, strlen(value)) == AMPSIM_NUMBER_SYNTAX;
 }
 
 /* Check a --param NAME=VALUE the way the library will apply it. */

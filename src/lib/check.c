@@ -38,6 +38,7 @@
 #include "ampsim/report.h"
 #include "check_internal.h"
 #include "strbuf.h"
+#include "xmlsafe.h"
 
 /* A baseline larger than this is refused before parsing (a real one is a few
  * kilobytes: one line per figure). */
@@ -247,213 +248,39 @@ static int parse_double(double *out, const char *text)
 /* libxml2: errors and parsing                                             */
 /* ====================================================================== */
 
-/* The first error libxml2 reports. */
-typedef struct xml_errors {
-  int have;
-  long line;
-  char message[512];
-} xml_errors;
-
-static void keep_message(xml_errors *e, const char *text, long line)
-{
-  size_t n;
-
-  if (e->have)
-    return;
-  snprintf(e->message, sizeof e->message, "%s", text != NULL ? text : "error");
-  n = strlen(e->message);
-  while (n > 0 && isspace((unsigned char)e->message[n - 1]))
-    e->message[--n] = '\0';
-  for (n = 0; e->message[n] != '\0'; n++)
-    if (e->message[n] == '\n' || e->message[n] == '\r' || e->message[n] == '\t')
-      e->message[n] = ' ';
-  e->line = line;
-  e->have = 1;
-}
-
-static void capture_structured(void *ctx, xmlErrorPtr err)
-{
-  xml_errors *e = ctx;
-
-  if (e == NULL || err == NULL || err->level < XML_ERR_ERROR)
-    return;
-  keep_message(e, err->message, err->line);
-}
-
-static void capture_generic(void *ctx, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void capture_generic(void *ctx, const char *fmt, ...)
-{
-  xml_errors *e = ctx;
-  char text[512];
-  va_list ap;
-
-  if (e == NULL || e->have)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
-  va_end(ap);
-  keep_message(e, text, 0);
-}
-
-/* Set in the parser context's _private while parsing. */
-typedef struct doctype_guard {
-  int refused;
-  long line;
-} doctype_guard;
-
-/* At a DOCTYPE (before its internal subset is read): stop. No DTD, no
- * entity declaration, no external entity is ever looked at. */
-static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
-                           const xmlChar *system_id)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  doctype_guard *guard = ctxt->_private;
-
-  (void)name;
-  (void)external_id;
-  (void)system_id;
-  if (guard != NULL && !guard->refused) {
-    guard->refused = 1;
-    guard->line = ctxt->input != NULL ? ctxt->input->line : 0;
-  }
-  xmlStopParser(ctxt);
-}
-
-static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
-                          const xmlChar *system_id, xmlChar *content)
-{
-  (void)name;
-  (void)type;
-  (void)public_id;
-  (void)system_id;
-  (void)content;
-  refuse_doctype(ctx, NULL, NULL, NULL);
-}
-
-static xmlParserInputPtr refuse_resolve(void *ctx, const xmlChar *public_id,
-                                        const xmlChar *system_id)
-{
-  (void)public_id;
-  (void)system_id;
-  refuse_doctype(ctx, NULL, NULL, NULL);
-  return NULL;
-}
-
-/* Read the whole file (at most BASELINE_MAX_FILE_BYTES). */
-static int read_file(char **out, size_t *len, const char *path)
-{
-  struct stat st;
-  FILE *f;
-  char *text;
-  size_t got;
-  int err;
-
-  *out = NULL;
-  *len = 0;
-  f = fopen(path, "rb");
-  if (f == NULL) {
-    err = errno;
-    return ampsim_error_set(err == ENOENT ? AMPSIM_ENOTFOUND : AMPSIM_EIO, "%s: %s", path,
-                            strerror(err));
-  }
-  if (fstat(fileno(f), &st) != 0) {
-    err = errno;
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: %s", path, strerror(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: not a regular file", path);
-  }
-  if ((unsigned long long)st.st_size > BASELINE_MAX_FILE_BYTES) {
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: too large for a baseline (%lld bytes; at most %u)",
-                            path, (long long)st.st_size, BASELINE_MAX_FILE_BYTES);
-  }
-  text = malloc((size_t)st.st_size + 1);
-  if (text == NULL) {
-    fclose(f);
-    return nomem();
-  }
-  got = fread(text, 1, (size_t)st.st_size, f);
-  if (ferror(f)) {
-    err = errno;
-    free(text);
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: %s", path, strerror(err));
-  }
-  fclose(f);
-  text[got] = '\0';
-  *out = text;
-  *len = got;
-  return 0;
-}
-
 /* Parse text into *doc, with libxml2's errors captured, not printed. */
 static int parse_document(xmlDocPtr *doc, const char *path, const char *text, size_t len)
 {
-  doctype_guard guard = { 0, 0 };
-  xmlStructuredErrorFunc saved_structured = xmlStructuredError;
-  void *saved_structured_ctx = xmlStructuredErrorContext;
-  xmlGenericErrorFunc saved_generic = xmlGenericError;
-  void *saved_generic_ctx = xmlGenericErrorContext;
-  xml_errors errors;
-  xmlParserCtxtPtr ctxt;
-  int well_formed;
+  xmlsafe_handlers saved;
+  xmlsafe_errors errors;
+  xmlsafe_status status;
+  long doctype_line;
 
-  *doc = NULL;
-  if (len > INT_MAX)
-    return ampsim_error_set(AMPSIM_EIO, "%s: too large", path);
   memset(&errors, 0, sizeof errors);
-  xmlSetStructuredErrorFunc(&errors, capture_structured);
-  xmlSetGenericErrorFunc(&errors, capture_generic);
-  ctxt = xmlCreateMemoryParserCtxt(text, (int)len);
-  if (ctxt == NULL) {
-    xmlSetStructuredErrorFunc(saved_structured_ctx, saved_structured);
-    xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
-    /* An empty buffer gives no context at all. */
-    if (len == 0)
-      return ampsim_error_set(AMPSIM_EPARSE, "%s:1: the file is empty", path);
-    return nomem();
-  }
-  xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-  ctxt->linenumbers = 1;
-  ctxt->_private = &guard;
-  ctxt->sax->internalSubset = refuse_doctype;
-  ctxt->sax->externalSubset = refuse_doctype;
-  ctxt->sax->entityDecl = refuse_entity;
-  ctxt->sax->resolveEntity = refuse_resolve;
-  xmlParseDocument(ctxt);
-  well_formed = ctxt->wellFormed;
-  *doc = ctxt->myDoc;
-  ctxt->myDoc = NULL;
-  ctxt->_private = NULL;
-  xmlFreeParserCtxt(ctxt);
-  xmlSetStructuredErrorFunc(saved_structured_ctx, saved_structured);
-  xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
-
-  if (guard.refused) {
-    xmlFreeDoc(*doc);
-    *doc = NULL;
+  xmlsafe_handlers_install(&saved, &errors);
+  status = xmlsafe_parse(doc, text, len, &doctype_line);
+  xmlsafe_handlers_restore(&saved);
+  switch (status) {
+  case XMLSAFE_OK:
+    return 0;
+  case XMLSAFE_EMPTY:
+    return ampsim_error_set(AMPSIM_EPARSE, "%s:1: the file is empty", path);
+  case XMLSAFE_TOO_LARGE:
+    return ampsim_error_set(AMPSIM_EIO, "%s: too large", path);
+  case XMLSAFE_DOCTYPE:
     return ampsim_error_set(AMPSIM_EPARSE,
                             "%s:%ld: DOCTYPE declarations are not allowed in a baseline "
                             "(no DTDs, no entities)",
-                            path, guard.line > 0 ? guard.line : 1);
-  }
-  if (!well_formed || *doc == NULL) {
-    xmlFreeDoc(*doc);
-    *doc = NULL;
+                            path, doctype_line);
+  case XMLSAFE_MALFORMED:
     return ampsim_error_set(AMPSIM_EPARSE, "%s:%ld: %s (not a complete XML document: "
                             "truncated or corrupted?)",
                             path, errors.line > 0 ? errors.line : 1,
                             errors.have ? errors.message : "not well-formed XML");
+  case XMLSAFE_NOMEM:
+  default:
+    return nomem();
   }
-  return 0;
 }
 
 /* ====================================================================== */
@@ -832,7 +659,7 @@ int ampsim_check_load(ampsim_baseline **out, const char *path)
   *out = NULL;
   if (strlen(path) >= sizeof b->path)
     return ampsim_error_set(AMPSIM_EINVAL, "%.100s...: the path is too long", path);
-  rc = read_file(&text, &len, path);
+  rc = xmlsafe_read_file(&text, &len, path, BASELINE_MAX_FILE_BYTES, "a baseline");
   if (rc != 0)
     return rc;
   rc = parse_document(&doc, path, text, len);

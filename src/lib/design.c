@@ -22,6 +22,8 @@
  */
 #include "ampsim/design.h"
 #include "ampsim/error.h"
+#include "ampsim/number.h"
+#include "xmlsafe.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -98,42 +100,6 @@ static int with_origin(int rc, const char *origin)
 /* Numbers                                                                 */
 /* ====================================================================== */
 
-/* Engineering suffixes, as on the command line: "m" is milli, "meg" mega;
- * a capital "M" (milli to SPICE, mega to most people) is refused. */
-static const struct {
-  const char *suffix;
-  double scale;
-} suffixes[] = {
-  { "f", 1e-15 }, { "p", 1e-12 }, { "n", 1e-9 },  { "u", 1e-6 },
-  { "m", 1e-3 },  { "k", 1e3 },   { "K", 1e3 },   { "meg", 1e6 },
-  { "Meg", 1e6 }, { "MEG", 1e6 }, { "G", 1e9 },   { "T", 1e12 },
-};
-
-enum {
-  NUM_OK = 0,
-  NUM_SYNTAX = -1,
-  NUM_INFINITE = -2,
-  NUM_AMBIGUOUS = -3
-};
-
-/* strtod and snprintf in the C locale, whatever the application set: the
- * numbers are XML and SPICE text, where "4,7" is not 4.7. */
-static double strtod_c(const char *text)
-{
-  locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-  locale_t old = (locale_t)0;
-  double value;
-
-  if (c_locale != (locale_t)0)
-    old = uselocale(c_locale);
-  value = strtod(text, NULL);
-  if (c_locale != (locale_t)0) {
-    uselocale(old);
-    freelocale(c_locale);
-  }
-  return value;
-}
-
 static void format_number_c(char *out, size_t size, double value)
 {
   locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -146,62 +112,6 @@ static void format_number_c(char *out, size_t size, double value)
     uselocale(old);
     freelocale(c_locale);
   }
-}
-
-/*
- * Parse text[0..len) as the schema's number: [+-] digits [. digits]
- * [e [+-] digits] [suffix]. Returns NUM_OK and sets *out, or NUM_SYNTAX,
- * NUM_INFINITE, NUM_AMBIGUOUS ("1M").
- */
-static int parse_number(double *out, const char *text, size_t len)
-{
-  static const char digits[] = "0123456789";
-  char buf[128];
-  const char *p = buf, *suffix;
-  size_t int_digits, frac_digits = 0, i;
-  double value, scale = 1.0;
-
-  if (len == 0 || len >= sizeof buf)
-    return NUM_SYNTAX;
-  memcpy(buf, text, len);
-  buf[len] = '\0';
-  if (*p == '+' || *p == '-')
-    p++;
-  int_digits = strspn(p, digits);
-  p += int_digits;
-  if (*p == '.') {
-    p++;
-    frac_digits = strspn(p, digits);
-    p += frac_digits;
-  }
-  if (int_digits == 0 && frac_digits == 0)
-    return NUM_SYNTAX;
-  if (*p == 'e' || *p == 'E') {
-    const char *q = p + 1;
-    size_t exp_digits;
-    if (*q == '+' || *q == '-')
-      q++;
-    exp_digits = strspn(q, digits);
-    /* "1e" and "1exa" are not numbers; "1meg" has no 'e' here. */
-    if (exp_digits == 0)
-      return NUM_SYNTAX;
-    p = q + exp_digits;
-  }
-  suffix = p;
-  if (*suffix != '\0') {
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-      if (strcmp(suffix, suffixes[i].suffix) == 0)
-        break;
-    if (i == sizeof suffixes / sizeof suffixes[0])
-      return strcmp(suffix, "M") == 0 ? NUM_AMBIGUOUS : NUM_SYNTAX;
-    scale = suffixes[i].scale;
-  }
-  buf[suffix - buf] = '\0';
-  value = strtod_c(buf) * scale;
-  if (!isfinite(value))
-    return NUM_INFINITE;
-  *out = value == 0.0 ? 0.0 : value; /* no -0 */
-  return NUM_OK;
 }
 
 /* ====================================================================== */
@@ -248,15 +158,15 @@ int ampsim_design_set_param(ampsim_design *design, const char *name, const char 
                             "'%s' is not a parameter name (a letter, then letters, digits "
                             "or _, at most %d in all)",
                             name, DESIGN_PARAM_NAME_MAX);
-  rc = parse_number(&v, value, strlen(value));
-  if (rc == NUM_AMBIGUOUS)
+  rc = ampsim_parse_number(&v, value, strlen(value));
+  if (rc == AMPSIM_NUMBER_AMBIGUOUS)
     return ampsim_error_set(AMPSIM_EINVAL,
                             "parameter %s: '%s' is ambiguous (write m for milli, meg for mega)",
                             name, value);
-  if (rc == NUM_INFINITE)
+  if (rc == AMPSIM_NUMBER_NOT_FINITE)
     return ampsim_error_set(AMPSIM_EINVAL, "parameter %s: '%s' is not a finite number", name,
                             value);
-  if (rc != NUM_OK)
+  if (rc != AMPSIM_NUMBER_OK)
     return ampsim_error_set(AMPSIM_EINVAL,
                             "parameter %s: '%s' is not a number; write e.g. 5, 4.7u or 1k "
                             "(suffixes f p n u m k meg G T, no unit)",
@@ -313,247 +223,39 @@ too_long:
 /* libxml2: errors, parsing, the schema                                    */
 /* ====================================================================== */
 
-/* The first error libxml2 reports, and the first line any error names. */
-typedef struct xml_errors {
-  int have;
-  long line;
-  long any_line;
-  char message[512];
-} xml_errors;
-
-static void keep_message(xml_errors *e, const char *text, long line)
-{
-  size_t n;
-
-  if (line > 0 && e->any_line == 0)
-    e->any_line = line;
-  if (e->have)
-    return;
-  snprintf(e->message, sizeof e->message, "%s", text != NULL ? text : "error");
-  /* libxml2's messages end in a newline; ours are one line. */
-  n = strlen(e->message);
-  while (n > 0 && isspace((unsigned char)e->message[n - 1]))
-    e->message[--n] = '\0';
-  for (n = 0; e->message[n] != '\0'; n++)
-    if (e->message[n] == '\n' || e->message[n] == '\r' || e->message[n] == '\t')
-      e->message[n] = ' ';
-  e->line = line;
-  e->have = 1;
-}
-
-static void capture_structured(void *ctx, xmlErrorPtr err)
-{
-  xml_errors *e = ctx;
-  long line;
-
-  if (e == NULL || err == NULL || err->level < XML_ERR_ERROR)
-    return;
-  line = err->line;
-  if (line <= 0 && err->node != NULL)
-    line = xmlGetLineNo((xmlNodePtr)err->node);
-  keep_message(e, err->message, line);
-}
-
-static void capture_generic(void *ctx, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void capture_generic(void *ctx, const char *fmt, ...)
-{
-  xml_errors *e = ctx;
-  char text[512];
-  va_list ap;
-
-  if (e == NULL || e->have)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
-  va_end(ap);
-  keep_message(e, text, 0);
-}
-
-/* libxml2's global (per-thread) error handlers, saved while ours are in. */
-typedef struct xml_handlers {
-  xmlStructuredErrorFunc structured;
-  void *structured_ctx;
-  xmlGenericErrorFunc generic;
-  void *generic_ctx;
-} xml_handlers;
-
-static void handlers_install(xml_handlers *saved, xml_errors *errors)
-{
-  saved->structured = xmlStructuredError;
-  saved->structured_ctx = xmlStructuredErrorContext;
-  saved->generic = xmlGenericError;
-  saved->generic_ctx = xmlGenericErrorContext;
-  xmlSetStructuredErrorFunc(errors, capture_structured);
-  xmlSetGenericErrorFunc(errors, capture_generic);
-}
-
-static void handlers_restore(const xml_handlers *saved)
-{
-  xmlSetStructuredErrorFunc(saved->structured_ctx, saved->structured);
-  xmlSetGenericErrorFunc(saved->generic_ctx, saved->generic);
-}
-
-/* Set in the parser context's _private while parsing. */
-typedef struct doctype_guard {
-  int refused;
-  long line;
-} doctype_guard;
-
-/* SAX callback at a DOCTYPE, before its internal subset is read: stop there.
- * No DTD, no entity declaration, no external entity is ever looked at. */
-static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
-                           const xmlChar *system_id)
-{
-  xmlParserCtxtPtr ctxt = ctx;
-  doctype_guard *guard = ctxt->_private;
-
-  (void)name;
-  (void)external_id;
-  (void)system_id;
-  if (guard != NULL && !guard->refused) {
-    guard->refused = 1;
-    guard->line = ctxt->input != NULL ? ctxt->input->line : 0;
-  }
-  xmlStopParser(ctxt);
-}
-
-/* An entity declaration can only follow a DOCTYPE, which is refused above;
- * refuse here too, in case a future libxml2 calls this first. */
-static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
-                          const xmlChar *system_id, xmlChar *content)
-{
-  (void)name;
-  (void)type;
-  (void)public_id;
-  (void)system_id;
-  (void)content;
-  refuse_doctype(ctx, NULL, NULL, NULL);
-}
-
-static xmlParserInputPtr refuse_resolve(void *ctx, const xmlChar *public_id,
-                                        const xmlChar *system_id)
-{
-  (void)public_id;
-  (void)system_id;
-  refuse_doctype(ctx, NULL, NULL, NULL);
-  return NULL;
-}
-
-/* Read the whole file (at most DESIGN_MAX_FILE_BYTES). */
-static int read_file(char **out, size_t *len, const char *path)
-{
-  struct stat st;
-  FILE *f = NULL;
-  char *text = NULL;
-  size_t got;
-  int err;
-
-  *out = NULL;
-  *len = 0;
-  f = fopen(path, "rb");
-  if (f == NULL) {
-    err = errno;
-    return ampsim_error_set(err == ENOENT ? AMPSIM_ENOTFOUND : AMPSIM_EIO, "%s: %s", path,
-                            strerror(err));
-  }
-  if (fstat(fileno(f), &st) != 0) {
-    err = errno;
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: %s", path, strerror(err));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: %s", path, strerror(EISDIR));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: not a regular file", path);
-  }
-  if ((unsigned long long)st.st_size > DESIGN_MAX_FILE_BYTES) {
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: too large for a design file (%lld bytes; at most "
-                            "%u)",
-                            path, (long long)st.st_size, DESIGN_MAX_FILE_BYTES);
-  }
-  text = malloc((size_t)st.st_size + 1);
-  if (text == NULL) {
-    fclose(f);
-    return nomem();
-  }
-  got = fread(text, 1, (size_t)st.st_size, f);
-  if (ferror(f)) {
-    err = errno;
-    free(text);
-    fclose(f);
-    return ampsim_error_set(AMPSIM_EIO, "%s: %s", path, strerror(err));
-  }
-  fclose(f);
-  text[got] = '\0';
-  *out = text;
-  *len = got;
-  return 0;
-}
-
 /* Parse text into *doc. The caller has installed the error handlers. */
 static int parse_document(xmlDocPtr *doc, const char *display, const char *text, size_t len,
-                          xml_errors *errors)
+                          const xmlsafe_errors *errors)
 {
-  doctype_guard guard = { 0, 0 };
-  xmlParserCtxtPtr ctxt;
-  int well_formed;
+  long doctype_line;
 
-  *doc = NULL;
-  if (len > INT_MAX)
+  switch (xmlsafe_parse(doc, text, len, &doctype_line)) {
+  case XMLSAFE_OK:
+    return 0;
+  case XMLSAFE_EMPTY:
+    return ampsim_error_set(AMPSIM_EPARSE, "%s:1: the file is empty", display);
+  case XMLSAFE_TOO_LARGE:
     return ampsim_error_set(AMPSIM_EIO, "%s: too large", display);
-  ctxt = xmlCreateMemoryParserCtxt(text, (int)len);
-  if (ctxt == NULL)
-    return nomem();
-  /* No DTD loading, no entity substitution, no network: the defaults,
-   * made explicit. Big line numbers so that messages stay right past
-   * line 65535. */
-  xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-  ctxt->linenumbers = 1;
-  ctxt->_private = &guard;
-  ctxt->sax->internalSubset = refuse_doctype;
-  ctxt->sax->externalSubset = refuse_doctype;
-  ctxt->sax->entityDecl = refuse_entity;
-  ctxt->sax->resolveEntity = refuse_resolve;
-
-  xmlParseDocument(ctxt);
-  well_formed = ctxt->wellFormed;
-  *doc = ctxt->myDoc;
-  ctxt->myDoc = NULL;
-  ctxt->_private = NULL;
-  xmlFreeParserCtxt(ctxt);
-
-  if (guard.refused) {
-    xmlFreeDoc(*doc);
-    *doc = NULL;
+  case XMLSAFE_DOCTYPE:
     return ampsim_error_set(AMPSIM_EPARSE,
                             "%s:%ld: DOCTYPE declarations are not allowed in a design file "
                             "(no DTDs, no entities)",
-                            display, guard.line > 0 ? guard.line : 1);
-  }
-  if (!well_formed || *doc == NULL) {
-    xmlFreeDoc(*doc);
-    *doc = NULL;
+                            display, doctype_line);
+  case XMLSAFE_MALFORMED:
     return ampsim_error_set(AMPSIM_EPARSE, "%s:%ld: %s", display,
                             errors->line > 0 ? errors->line : 1,
                             errors->have ? errors->message : "not a well-formed XML document");
+  case XMLSAFE_NOMEM:
+  default:
+    return nomem();
   }
-  return 0;
 }
 
 /* Validate doc against the shipped schema: 0 with *valid set, or an error
  * reading the schema. The caller has installed the error handlers. */
-static int validate_document(int *valid, xmlDocPtr doc, xml_errors *errors)
+static int validate_document(int *valid, xmlDocPtr doc, xmlsafe_errors *errors)
 {
-  xml_errors schema_errors;
+  xmlsafe_errors schema_errors;
   xmlRelaxNGParserCtxtPtr parser = NULL;
   xmlRelaxNGPtr schema = NULL;
   xmlRelaxNGValidCtxtPtr validator = NULL;
@@ -570,14 +272,14 @@ static int validate_document(int *valid, xmlDocPtr doc, xml_errors *errors)
     return ampsim_error_set(AMPSIM_EIO, "%s: %s (the design schema; is ampsim installed "
                             "completely?)",
                             path, strerror(errno != 0 ? errno : ENOENT));
-  xmlSetStructuredErrorFunc(&schema_errors, capture_structured);
-  xmlSetGenericErrorFunc(&schema_errors, capture_generic);
+  xmlSetStructuredErrorFunc(&schema_errors, xmlsafe_capture_structured);
+  xmlSetGenericErrorFunc(&schema_errors, xmlsafe_capture_generic);
   parser = xmlRelaxNGNewParserCtxt(path);
   if (parser == NULL) {
     rc = nomem();
     goto done;
   }
-  xmlRelaxNGSetParserStructuredErrors(parser, capture_structured, &schema_errors);
+  xmlRelaxNGSetParserStructuredErrors(parser, xmlsafe_capture_structured, &schema_errors);
   schema = xmlRelaxNGParse(parser);
   if (schema == NULL) {
     rc = ampsim_error_set(AMPSIM_EIO, "%s:%ld: %s (the design schema is broken)", path,
@@ -590,13 +292,13 @@ static int validate_document(int *valid, xmlDocPtr doc, xml_errors *errors)
     rc = nomem();
     goto done;
   }
-  xmlSetStructuredErrorFunc(errors, capture_structured);
-  xmlSetGenericErrorFunc(errors, capture_generic);
-  xmlRelaxNGSetValidStructuredErrors(validator, capture_structured, errors);
+  xmlSetStructuredErrorFunc(errors, xmlsafe_capture_structured);
+  xmlSetGenericErrorFunc(errors, xmlsafe_capture_generic);
+  xmlRelaxNGSetValidStructuredErrors(validator, xmlsafe_capture_structured, errors);
   *valid = xmlRelaxNGValidateDoc(validator, doc) == 0;
 done:
-  xmlSetStructuredErrorFunc(errors, capture_structured);
-  xmlSetGenericErrorFunc(errors, capture_generic);
+  xmlSetStructuredErrorFunc(errors, xmlsafe_capture_structured);
+  xmlSetGenericErrorFunc(errors, xmlsafe_capture_generic);
   xmlRelaxNGFreeValidCtxt(validator);
   xmlRelaxNGFree(schema);
   xmlRelaxNGFreeParserCtxt(parser);
@@ -799,7 +501,7 @@ static int number_item(const converter *c, const xmlNode *node, const char *name
   int whole = strlen(value) == len;
   char is[128], subject[128];
   double v = 0.0;
-  int rc = parse_number(&v, item, len);
+  int rc = ampsim_parse_number(&v, item, len);
 
   /* "not a number" of the whole value, "'x' is not a number" of an item. */
   is[0] = '\0';
@@ -808,14 +510,14 @@ static int number_item(const converter *c, const xmlNode *node, const char *name
     snprintf(is, sizeof is, "'%.*s' is ", (int)(len < 40 ? len : 40), item);
     snprintf(subject, sizeof subject, "'%.*s' ", (int)(len < 40 ? len : 40), item);
   }
-  if (rc == NUM_AMBIGUOUS)
+  if (rc == AMPSIM_NUMBER_AMBIGUOUS)
     return fail_at(c, node, AMPSIM_EINVAL,
                    "<%s %s=\"%s\">: %sambiguous: write m for milli or meg for mega",
                    name_of(node), name, value, is);
-  if (rc == NUM_INFINITE)
+  if (rc == AMPSIM_NUMBER_NOT_FINITE)
     return fail_at(c, node, AMPSIM_EINVAL, "<%s %s=\"%s\">: %snot a finite number",
                    name_of(node), name, value, is);
-  if (rc != NUM_OK)
+  if (rc != AMPSIM_NUMBER_OK)
     return fail_at(c, node, AMPSIM_EINVAL,
                    "<%s %s=\"%s\">: %snot a number%s%s; write a number with an optional "
                    "suffix f p n u m k meg G T and no unit, e.g. %s",
@@ -1523,8 +1225,8 @@ int ampsim_design_load(ampsim_design_list **out, const char *path)
 {
   ampsim_design_list *list = NULL;
   converter conv;
-  xml_handlers saved;
-  xml_errors errors;
+  xmlsafe_handlers saved;
+  xmlsafe_errors errors;
   xmlDocPtr doc = NULL;
   char *text = NULL;
   size_t len = 0;
@@ -1537,18 +1239,18 @@ int ampsim_design_load(ampsim_design_list **out, const char *path)
   conv.display = path;
   if (folder_of(conv.base_dir, sizeof conv.base_dir, path) != 0)
     return ampsim_error_set(AMPSIM_EINVAL, "%s: the path is too long", path);
-  rc = read_file(&text, &len, path);
+  rc = xmlsafe_read_file(&text, &len, path, DESIGN_MAX_FILE_BYTES, "a design file");
   if (rc != 0)
     return rc;
 
   memset(&errors, 0, sizeof errors);
-  handlers_install(&saved, &errors);
+  xmlsafe_handlers_install(&saved, &errors);
   rc = parse_document(&doc, path, text, len, &errors);
   if (rc == 0) {
     memset(&errors, 0, sizeof errors);
     rc = validate_document(&valid, doc, &errors);
   }
-  handlers_restore(&saved);
+  xmlsafe_handlers_restore(&saved);
   if (rc != 0)
     goto done;
 

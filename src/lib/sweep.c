@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ampsim/error.h"
+#include "ampsim/number.h"
 #include "strbuf.h"
 
 void ampsim_sweep_init(ampsim_sweep *sweep)
@@ -41,38 +42,10 @@ uint64_t ampsim_splitmix64(uint64_t x)
 /* Axes                                                                    */
 /* ====================================================================== */
 
-/* A number with the command line's engineering suffixes (m milli, meg
- * mega; a capital M is refused as ambiguous). */
+/* A number as on the command line (ampsim/number.h). */
 static int number(double *out, const char *text, size_t len)
 {
-  static const struct {
-    const char *suffix;
-    double scale;
-  } suffixes[] = {{"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"m", 1e-3},
-                  {"k", 1e3},   {"K", 1e3},   {"meg", 1e6}, {"G", 1e9}, {"T", 1e12}};
-  char buf[64], *end;
-  double v;
-
-  if (len == 0 || len >= sizeof buf)
-    return -1;
-  memcpy(buf, text, len);
-  buf[len] = '\0';
-  v = strtod(buf, &end);
-  if (end == buf)
-    return -1;
-  if (*end != '\0') {
-    size_t i;
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-      if (strcmp(end, suffixes[i].suffix) == 0)
-        break;
-    if (i == sizeof suffixes / sizeof suffixes[0])
-      return -1;
-    v *= suffixes[i].scale;
-  }
-  if (!isfinite(v))
-    return -1;
-  *out = v;
-  return 0;
+  return ampsim_parse_number(out, text, len) == AMPSIM_NUMBER_OK ? 0 : -1;
 }
 
 static int add_value(ampsim_sweep_axis *axis, const char *text)

@@ -596,6 +596,9 @@ static void other_errors(void **state)
   assert_null(list);
   assert_int_equal(ampsim_design_load(NULL, "x.xml"), AMPSIM_EINVAL);
 
+  /* Zero bytes: libxml2 gives no parser at all for them (this was "out of
+   * memory" once). */
+  expect_text_error("", AMPSIM_EPARSE, "design.xml:1: the file is empty");
   expect_text_error("<ampsim xmlns='urn:x'><design><stage ref='a'/></design></ampsim>",
                     AMPSIM_EPARSE, "design.xml:1: <ampsim> must not have a namespace (no xmlns)");
   expect_text_error("<ampsim>\n<design>\n<stage ref='a'>text</stage>\n</design>\n</ampsim>",
