@@ -100,52 +100,6 @@ done:
   return rc;
 }
 
-/*
- * Run "tran tmax tstop ..." on the loaded circuit and resample the left load
- * voltage (hot - cold) onto out[j] = v(t0 + j dt), j < n. Points are kept
- * from a few steps before t0, so the resampler has neighbours on both sides.
- */
-static int tran_load_record(double *out, size_t n, double t0, double dt, double tmax,
-                            double tstop, ampsim_engine *engine, const task *t)
-{
-  ampsim_bench_nodes nodes;
-  ampsim_vector time = {0}, hot = {0}, cold = {0};
-  double *load = NULL, tstart = t0 - 4.0 * tmax;
-  char analysis[256];
-  int rc;
-
-  ampsim_bench_nodes_of(&nodes, &t->options->bench);
-  snprintf(analysis, sizeof analysis, "tran %.17g %.17g %.17g %.17g", tmax, tstop,
-           tstart > 0.0 ? tstart : 0.0, tmax);
-  rc = ampsim_engine_run(engine, analysis);
-  if (rc == 0)
-    rc = ampsim_engine_vector(&time, engine, "time");
-  if (rc == 0)
-    rc = measure_node_vector(&hot, engine, nodes.load_hot[0], time.length, false);
-  if (rc == 0)
-    rc = measure_node_vector(&cold, engine, nodes.load_cold[0], time.length, false);
-  if (rc == 0 && (time.length < 4 || hot.length != time.length || cold.length != time.length))
-    rc = ampsim_error_set(AMPSIM_ESIM, "%s: too few or unequal vectors", analysis);
-  if (rc == 0 && time.re[time.length - 1] < tstop * (1.0 - 1e-9))
-    rc = ampsim_error_set(AMPSIM_ECONVERGE, "%s: stopped at t = %g s before %g s", analysis,
-                          time.re[time.length - 1], tstop);
-  if (rc == 0) {
-    load = malloc(time.length * sizeof *load);
-    if (load == NULL)
-      rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
-  }
-  if (rc == 0) {
-    for (size_t i = 0; i < time.length; i++)
-      load[i] = hot.re[i] - cold.re[i];
-    rc = ampsim_dsp_resample(out, n, t0, dt, time.re, load, time.length);
-  }
-  free(load);
-  ampsim_vector_free(&time);
-  ampsim_vector_free(&hot);
-  ampsim_vector_free(&cold);
-  return rc;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Intermodulation                                                          */
 /* ------------------------------------------------------------------------ */
@@ -265,7 +219,7 @@ static int imd_run(imd_analysis *out, ampsim_engine *engine, const task *t, cons
     rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
     goto done;
   }
-  rc = tran_load_record(record, n, tstart, period / (double)m, tmax, tstop, engine, t);
+  rc = measure_tran_load(record, n, tstart, period / (double)m, tmax, tstop, engine, t);
   if (rc == 0)
     rc = ampsim_dsp_spectrum(rms, n_bins, record, n);
   if (rc != 0)
@@ -470,7 +424,7 @@ static int clip_run(double *record, size_t m, ampsim_engine *engine, const task 
            burst_end_s, a_burst, a_nominal, 2.0 * M_PI * POWER_HZ);
   rc = load_driven_bench(engine, t, "DC 0 AC 0", "b_drive_l", expr);
   if (rc == 0)
-    rc = tran_load_record(record, m * (size_t)periods, 0.0, period / (double)m,
+    rc = measure_tran_load(record, m * (size_t)periods, 0.0, period / (double)m,
                           measure_initial_tmax(POWER_HZ), periods * period, engine, t);
   return rc;
 }

@@ -371,22 +371,65 @@ int measure_small_signal_gain(double *gain, ampsim_engine *engine, const task *t
   return rc;
 }
 
+/*
+ * Run "tran tmax tstop ..." on the loaded circuit and resample the left load
+ * voltage (hot - cold) onto out[j] = v(t0 + j dt), j < n. Points are kept
+ * from a few steps before t0, so the resampler has neighbours on both sides.
+ */
+int measure_tran_load(double *out, size_t n, double t0, double dt, double tmax,
+                      double tstop, ampsim_engine *engine, const task *t)
+{
+  ampsim_bench_nodes nodes;
+  ampsim_vector time = {0}, hot = {0}, cold = {0};
+  double *load = NULL, tstart = t0 - 4.0 * tmax;
+  char analysis[256];
+  int rc;
+
+  ampsim_bench_nodes_of(&nodes, &t->options->bench);
+  snprintf(analysis, sizeof analysis, "tran %.17g %.17g %.17g %.17g", tmax, tstop,
+           tstart > 0.0 ? tstart : 0.0, tmax);
+  rc = ampsim_engine_run(engine, analysis);
+  if (rc == 0)
+    rc = ampsim_engine_vector(&time, engine, "time");
+  if (rc == 0)
+    rc = measure_node_vector(&hot, engine, nodes.load_hot[0], time.length, false);
+  if (rc == 0)
+    rc = measure_node_vector(&cold, engine, nodes.load_cold[0], time.length, false);
+  if (rc == 0 && (time.length < 4 || hot.length != time.length || cold.length != time.length))
+    rc = ampsim_error_set(AMPSIM_ESIM, "%s: too few or unequal vectors", analysis);
+  if (rc == 0 && time.re[time.length - 1] < tstop * (1.0 - 1e-9))
+    rc = ampsim_error_set(AMPSIM_ECONVERGE, "%s: stopped at t = %g s before %g s", analysis,
+                          time.re[time.length - 1], tstop);
+  if (rc == 0) {
+    load = malloc(time.length * sizeof *load);
+    if (load == NULL)
+      rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  }
+  if (rc == 0) {
+    for (size_t i = 0; i < time.length; i++)
+      load[i] = hot.re[i] - cold.re[i];
+    rc = ampsim_dsp_resample(out, n, t0, dt, time.re, load, time.length);
+  }
+  free(load);
+  ampsim_vector_free(&time);
+  ampsim_vector_free(&hot);
+  ampsim_vector_free(&cold);
+  return rc;
+}
+
 /* Simulate `settle + periods` periods of a tone of source amplitude
  * vin_peak and analyse the last `periods` across the left load. */
 
 int measure_tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_bench *bench,
                 double f_hz, double vin_peak, double tmax, int settle, int periods)
 {
-  ampsim_bench_nodes nodes;
   ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
-  ampsim_vector time = {0}, hot = {0}, cold = {0};
   double period = 1.0 / f_hz, tstart = settle * period, tstop = (settle + periods) * period;
   size_t m = measure_samples_per_period(f_hz), n = m * (size_t)periods;
-  double *load = NULL, *uniform = NULL;
+  double *uniform = NULL;
   char analysis[256];
   int rc;
 
-  ampsim_bench_nodes_of(&nodes, &t->options->bench);
   drive.sine_peak_v = vin_peak;
   drive.sine_hz = f_hz;
   drive.ac_left = 0.0;
@@ -406,45 +449,17 @@ int measure_tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone
   }
   if (rc != 0)
     return rc;
-  /* Points are kept from a few steps before tstart, so that the resampler
-   * has neighbours on both sides of the first sample. */
-  snprintf(analysis, sizeof analysis, "tran %.17g %.17g %.17g %.17g", tmax, tstop,
-           tstart - 4.0 * tmax, tmax);
-  rc = ampsim_engine_run(engine, analysis);
-  if (rc == 0)
-    rc = ampsim_engine_vector(&time, engine, "time");
-  if (rc == 0)
-    rc = measure_node_vector(&hot, engine, nodes.load_hot[0], time.length, false);
-  if (rc == 0)
-    rc = measure_node_vector(&cold, engine, nodes.load_cold[0], time.length, false);
-  if (rc == 0 && (time.length < 4 || hot.length != time.length || cold.length != time.length))
-    rc = ampsim_error_set(AMPSIM_ESIM, "%s: too few or unequal vectors", analysis);
-  if (rc == 0 && time.re[time.length - 1] < tstop * (1.0 - 1e-9))
-    rc = ampsim_error_set(AMPSIM_ECONVERGE, "%s: stopped at t = %g s before %g s", analysis,
-                          time.re[time.length - 1], tstop);
-  if (rc == 0) {
-    load = malloc(time.length * sizeof *load);
-    uniform = malloc(n * sizeof *uniform);
-    if (load == NULL || uniform == NULL)
-      rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
-  }
-  if (rc == 0) {
-    for (size_t i = 0; i < time.length; i++)
-      load[i] = hot.re[i] - cold.re[i];
-    rc = ampsim_dsp_resample(uniform, n, tstart, period / (double)m, time.re, load,
-                             time.length);
-  }
+  uniform = malloc(n * sizeof *uniform);
+  if (uniform == NULL)
+    return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
+  rc = measure_tran_load(uniform, n, tstart, period / (double)m, tmax, tstop, engine, t);
   if (rc == 0)
     rc = ampsim_dsp_harmonics(h, uniform, n, (size_t)periods, (double)m * f_hz, BAND_LO_HZ,
                               BAND_HI_HZ, 5);
   if (rc == AMPSIM_EINVAL)
     rc = ampsim_error_set(AMPSIM_ESIM, "no signal across the load at %g Hz (%s)", f_hz,
                           ampsim_error_last());
-  free(load);
   free(uniform);
-  ampsim_vector_free(&time);
-  ampsim_vector_free(&hot);
-  ampsim_vector_free(&cold);
   return rc;
 }
 

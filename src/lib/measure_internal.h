@@ -151,6 +151,13 @@ size_t measure_samples_per_period(double f_hz);
 /* The starting transient step limit for a tone at f: min(T/1000, 1 us). */
 double measure_initial_tmax(double f_hz);
 
+/* Run "tran tmax tstop" on the loaded circuit and resample the left load
+ * voltage (hot - cold) onto out[j] = v(t0 + j dt), j < n. Points are kept
+ * from a few steps before t0, so the resampler has neighbours on both
+ * sides. A transient that stops early is AMPSIM_ECONVERGE. */
+int measure_tran_load(double *out, size_t n, double t0, double dt, double tmax, double tstop,
+                      ampsim_engine *engine, const task *t);
+
 /* Simulate settle + periods periods of a tone of source amplitude vin_peak
  * and analyse the last `periods` across the left load. */
 int measure_tone(ampsim_harmonics *h, ampsim_engine *engine, const task *t, tone_bench *bench,
