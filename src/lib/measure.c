@@ -967,7 +967,7 @@ int ampsim_measure(ampsim_measurement **out, const ampsim_stage *stage,
   const char **label_ptrs = NULL;
   ampsim_measurement *m = NULL;
   size_t n = 0, max_tasks = 4 + AMPSIM_MAX_LEVELS * AMPSIM_MAX_LEVELS + 2 + AMPSIM_MAX_CAPS + 3;
-  runner_options run = {options->jobs, options->task_timeout_s};
+  runner_options run = {.jobs = options->jobs, .timeout_s = options->task_timeout_s};
   struct timespec start;
   unsigned fig = options->figures;
   int rc;
@@ -1221,7 +1221,7 @@ static int run_tasks(task *tasks, task_result *results, size_t n,
 {
   const char **labels = calloc(n, sizeof *labels);
   char (*text)[96] = calloc(n, sizeof *text);
-  runner_options run = {options->jobs, options->task_timeout_s};
+  runner_options run = {.jobs = options->jobs, .timeout_s = options->task_timeout_s};
   int rc;
   if (labels == NULL || text == NULL) {
     free(labels);

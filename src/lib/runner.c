@@ -73,7 +73,8 @@ static int write_all(int fd, const void *data, size_t len)
 
 /* In the child: compute, send, and leave without running the parent's
  * atexit handlers or flushing its stdio buffers. */
-static void child_main(int fd, runner_task_fn fn, const void *task, size_t result_size)
+static void child_main(int fd, runner_task_fn fn, const void *task, size_t result_size,
+                       bool open_engine)
 {
   worker_header header;
   void *result = calloc(1, result_size);
@@ -101,7 +102,7 @@ static void child_main(int fd, runner_task_fn fn, const void *task, size_t resul
   if (result == NULL) {
     rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
   } else {
-    rc = ampsim_engine_open(&engine, NULL);
+    rc = open_engine ? ampsim_engine_open(&engine, NULL) : 0;
     if (rc == 0)
       rc = fn(result, task, engine);
   }
@@ -124,8 +125,8 @@ static void child_main(int fd, runner_task_fn fn, const void *task, size_t resul
   _exit(0);
 }
 
-static int start_worker(worker *w, size_t index, runner_task_fn fn, const void *task,
-                        size_t result_size, const runner_options *options)
+static int start_worker(worker *workers, int jobs, worker *w, size_t index, runner_task_fn fn,
+                        const void *task, size_t result_size, const runner_options *options)
 {
   int fds[2];
   pid_t pid;
@@ -141,7 +142,11 @@ static int start_worker(worker *w, size_t index, runner_task_fn fn, const void *
   }
   if (pid == 0) {
     close(fds[0]);
-    child_main(fds[1], fn, task, result_size);
+    /* The other workers' pipes are the parent's business. */
+    for (int s = 0; s < jobs; s++)
+      if (workers[s].pid != 0)
+        close(workers[s].fd);
+    child_main(fds[1], fn, task, result_size, !options->no_engine);
   }
   close(fds[1]);
   memset(w, 0, sizeof *w);
@@ -162,31 +167,39 @@ static int start_worker(worker *w, size_t index, runner_task_fn fn, const void *
 }
 
 /* Collect a finished worker; returns the task's status and sets the error. */
+/* Collect a finished worker; returns the task's status and sets the error,
+ * prefixed with "LABEL: " (label NULL: no prefix). */
 static int finish_worker(worker *w, void *result, size_t result_size, const char *label,
                          const runner_options *options)
 {
   int status = 0, rc;
   worker_header header;
+  const char *sep = label != NULL ? ": " : "";
 
+  if (label == NULL)
+    label = "";
   close(w->fd);
   while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
     ;
   if (w->timed_out) {
-    rc = ampsim_error_set(AMPSIM_ETIMEOUT, "%s: stopped after %g s (time limit; see --timeout)",
-                          label, options->timeout_s);
+    rc = ampsim_error_set(AMPSIM_ETIMEOUT, "%s%sstopped after %g s (time limit; see --timeout)",
+                          label, sep, options->timeout_s);
   } else if (WIFSIGNALED(status)) {
-    rc = ampsim_error_set(AMPSIM_EWORKER, "%s: the simulator crashed (worker killed by signal %d, %s)",
-                          label, WTERMSIG(status), strsignal(WTERMSIG(status)));
+    rc = ampsim_error_set(AMPSIM_EWORKER,
+                          "%s%sthe simulator crashed (worker killed by signal %d, %s)", label,
+                          sep, WTERMSIG(status), strsignal(WTERMSIG(status)));
   } else if (w->received < sizeof header) {
-    rc = ampsim_error_set(AMPSIM_EWORKER, "%s: the worker ended without a result (exit status %d)",
-                          label, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    rc = ampsim_error_set(AMPSIM_EWORKER,
+                          "%s%sthe worker ended without a result (exit status %d)", label, sep,
+                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   } else {
     memcpy(&header, w->buffer, sizeof header);
     if (header.rc != 0) {
       header.message[sizeof header.message - 1] = '\0';
-      rc = ampsim_error_set(header.rc, "%s: %s", label, header.message);
+      rc = ampsim_error_set(header.rc, "%s%s%s", label, sep, header.message);
     } else if (w->received != sizeof header + result_size) {
-      rc = ampsim_error_set(AMPSIM_EWORKER, "%s: the worker sent a truncated result", label);
+      rc = ampsim_error_set(AMPSIM_EWORKER, "%s%sthe worker sent a truncated result", label,
+                            sep);
     } else {
       memcpy(result, w->buffer + sizeof header, result_size);
       rc = 0;
@@ -204,28 +217,52 @@ static int online_cores(void)
   return n > 0 ? (int)n : 1;
 }
 
+/* Kill and collect a worker whose result is no longer wanted. */
+static void abandon_worker(worker *w)
+{
+  kill(w->pid, SIGKILL);
+  close(w->fd);
+  while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  free(w->buffer);
+  w->buffer = NULL;
+  w->pid = 0;
+}
+
 int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *results,
                size_t result_size, size_t n, const char *const *labels,
                const runner_options *options)
 {
   int jobs = options->jobs > 0 ? options->jobs : online_cores();
+  bool first_failure_wins = !options->keep_going;
   worker *workers;
-  int *status;
-  char (*messages)[1024];
+  int *status = NULL;
+  char (*messages)[1024] = NULL;
+  void *scratch = NULL;
   size_t next = 0, running = 0;
-  int rc = 0;
+  int rc = 0, stopped = 0;
 
   if (n == 0)
     return 0;
+  if (jobs > 64)
+    jobs = 64;
   if ((size_t)jobs > n)
     jobs = (int)n;
   workers = calloc((size_t)jobs, sizeof *workers);
-  status = calloc(n, sizeof *status);
-  messages = calloc(n, sizeof *messages);
-  if (workers == NULL || status == NULL || messages == NULL) {
+  /* Only a run that reports its first failure keeps every task's status;
+   * a streaming run (keep_going, results NULL) keeps nothing per task. */
+  if (first_failure_wins) {
+    status = calloc(n, sizeof *status);
+    messages = calloc(n, sizeof *messages);
+  }
+  if (results == NULL)
+    scratch = calloc(1, result_size > 0 ? result_size : 1);
+  if (workers == NULL || (first_failure_wins && (status == NULL || messages == NULL)) ||
+      (results == NULL && scratch == NULL)) {
     free(workers);
     free(status);
     free(messages);
+    free(scratch);
     return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
   }
 
@@ -234,18 +271,19 @@ int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *res
     int slots[64], n_fds = 0, timeout_ms = -1;
     double t;
 
-    /* Fill free slots, unless a task has failed: then drain and stop. */
-    for (int s = 0; s < jobs && next < n && rc == 0; s++) {
+    /* Fill free slots, unless a task has failed (then drain and stop) or
+     * the caller stopped the run. */
+    for (int s = 0; s < jobs && next < n && rc == 0 && !stopped; s++) {
       if (workers[s].pid != 0)
         continue;
-      rc = start_worker(&workers[s], next, fn, (const char *)tasks + next * task_size,
-                        result_size, options);
+      rc = start_worker(workers, jobs, &workers[s], next, fn,
+                        (const char *)tasks + next * task_size, result_size, options);
       if (rc != 0)
         break;
       next++;
       running++;
     }
-    if (running == 0)
+    if (running == 0 || stopped)
       break;
 
     t = now_s();
@@ -270,7 +308,7 @@ int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *res
       break;
     }
     t = now_s();
-    for (int i = 0; i < n_fds; i++) {
+    for (int i = 0; i < n_fds && !stopped; i++) {
       worker *w = &workers[slots[i]];
       bool done = false;
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -290,21 +328,36 @@ int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *res
       }
       if (done) {
         size_t task = w->task;
-        int task_rc = finish_worker(w, (char *)results + task * result_size, result_size,
-                                    labels != NULL ? labels[task] : "task", options);
+        void *result = results != NULL ? (char *)results + task * result_size : scratch;
+        int task_rc = finish_worker(w, result, result_size,
+                                    labels != NULL ? labels[task] : NULL, options);
         running--;
-        status[task] = task_rc;
-        if (task_rc != 0)
-          snprintf(messages[task], sizeof messages[task], "%s", ampsim_error_last());
-        if (task_rc != 0 && rc == 0)
-          rc = task_rc;
+        if (first_failure_wins) {
+          status[task] = task_rc;
+          if (task_rc != 0)
+            snprintf(messages[task], sizeof messages[task], "%s", ampsim_error_last());
+          if (task_rc != 0 && rc == 0)
+            rc = task_rc;
+        }
+        if (options->on_done != NULL) {
+          int stop = options->on_done(options->ctx, task, task_rc,
+                                      task_rc != 0 ? ampsim_error_last() : "",
+                                      task_rc == 0 ? result : NULL);
+          if (stop != 0) {
+            rc = stop;
+            stopped = 1;
+          }
+        }
       }
     }
   }
-
-  /* Report the first failure in task order, so messages are the same for
-   * any number of workers. */
-  if (rc != 0) {
+  if (stopped) {
+    for (int s = 0; s < jobs; s++)
+      if (workers[s].pid != 0)
+        abandon_worker(&workers[s]);
+  } else if (rc != 0 && first_failure_wins) {
+    /* Report the first failure in task order, so messages are the same for
+     * any number of workers. */
     for (size_t i = 0; i < n; i++) {
       if (status[i] != 0) {
         rc = ampsim_error_set(status[i], "%s", messages[i]);
@@ -315,5 +368,6 @@ int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *res
   free(workers);
   free(status);
   free(messages);
+  free(scratch);
   return rc;
 }

@@ -14,6 +14,7 @@
 #ifndef AMPSIM_RUNNER_H
 #define AMPSIM_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ampsim/engine.h"
@@ -23,16 +24,35 @@
  * an AMPSIM_E* code with ampsim_error_set() called. */
 typedef int (*runner_task_fn)(void *result, const void *task, ampsim_engine *engine);
 
+/* Called in the calling process as each task finishes, in completion order:
+ * rc 0 and the task's result (aligned; borrowed for the call), or the task's
+ * error code, its message (prefixed with its label where labels are given)
+ * and result NULL. Returning non-zero stops the run: no task is started
+ * again, the tasks in flight are killed, and runner_run() returns that
+ * value. */
+typedef int (*runner_done_fn)(void *ctx, size_t index, int rc, const char *message,
+                              const void *result);
+
 typedef struct runner_options {
   int jobs;           /* concurrent workers; <= 0: number of online cores */
   double timeout_s;   /* per task; <= 0: none */
+  /* A failed task does not stop the others (report failures through
+   * on_done); runner_run() then returns 0 unless on_done stops it. */
+  bool keep_going;
+  /* The worker opens no engine: fn gets NULL (a task that forks workers
+   * of its own, such as a whole measurement). */
+  bool no_engine;
+  runner_done_fn on_done; /* NULL: none */
+  void *ctx;              /* for on_done */
 } runner_options;
 
 /*
  * Run n tasks: task i's input is at (char *)tasks + i * task_size, its result
- * goes to (char *)results + i * result_size. labels[i] names the task in
- * messages. Returns 0 when every task succeeded; otherwise the error of the
- * first failing task (in task order), its message prefixed with its label.
+ * goes to (char *)results + i * result_size (results may be NULL when on_done
+ * takes them: nothing is kept then). labels[i] names the task in messages
+ * (labels NULL: no prefix). Returns 0 when every task succeeded; otherwise the
+ * error of the first failing task (in task order), its message prefixed with
+ * its label (with keep_going: 0, or what on_done returned).
  */
 int runner_run(runner_task_fn fn, const void *tasks, size_t task_size, void *results,
                size_t result_size, size_t n, const char *const *labels,

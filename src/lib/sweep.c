@@ -6,22 +6,17 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ampsim/error.h"
 #include "ampsim/number.h"
+#include "runner.h"
 #include "strbuf.h"
 
 void ampsim_sweep_init(ampsim_sweep *sweep)
@@ -408,255 +403,82 @@ done:
 /* Worker processes                                                        */
 /* ====================================================================== */
 
-typedef struct point_header {
-  int rc;
-  char message[2048];
-} point_header;
-
-typedef struct slot {
-  pid_t pid;
-  int fd;
+/* One point as a task of the worker processes (runner.c). The pointers
+ * are the caller's, valid in the forked worker, which reads them. */
+typedef struct point_task {
+  const ampsim_sweep *sweep;
+  const ampsim_design *base;
   size_t point;
-  char *buffer;
-  size_t received;
-  double deadline;
-  int timed_out;
-} slot;
+} point_task;
 
-static double now_s(void)
+/* In the worker: measure the point (its measurement forks its own workers,
+ * one at a time, so the worker itself needs no engine). */
+static int point_run(void *result, const void *input, ampsim_engine *engine)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-  const char *p = data;
-  while (len > 0) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-static void point_child(int fd, const ampsim_sweep *sweep, const ampsim_design *base,
-                        size_t point)
-{
-  point_header header;
+  const point_task *t = input;
   ampsim_measurement *m = NULL;
-  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
   int rc;
 
-  if (devnull >= 0) {
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    close(devnull);
+  (void)engine;
+  rc = ampsim_sweep_measure_point(&m, t->sweep, t->base, t->point);
+  if (rc == 0) {
+    memcpy(result, m, sizeof *m);
+    /* The load model pointer is the worker's own: not the caller's to
+     * follow. */
+    ((ampsim_measurement *)result)->options.bench.load_model = NULL;
   }
-  memset(&header, 0, sizeof header);
-  ampsim_error_clear();
-  rc = ampsim_sweep_measure_point(&m, sweep, base, point);
-  header.rc = rc;
-  if (rc != 0)
-    snprintf(header.message, sizeof header.message, "%s", ampsim_error_last());
-  if (write_all(fd, &header, sizeof header) != 0 ||
-      (rc == 0 && write_all(fd, m, sizeof *m) != 0))
-    _exit(3);
-  _exit(0);
+  ampsim_measurement_free(m);
+  return rc;
 }
 
-static int online_cores(void)
-{
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (int)n : 1;
-}
+typedef struct point_sink {
+  const point_task *tasks;
+  ampsim_sweep_row_fn fn;
+  void *ctx;
+} point_sink;
 
-static void stop_slot(slot *s)
+static int point_done(void *ctx, size_t index, int rc, const char *message, const void *result)
 {
-  if (s->pid > 0) {
-    kill(s->pid, SIGKILL);
-    while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
-      ;
-    close(s->fd);
-  }
-  free(s->buffer);
-  memset(s, 0, sizeof *s);
+  const point_sink *sink = ctx;
+  return sink->fn(sink->ctx, sink->tasks[index].point, rc, rc != 0 ? message : "",
+                  (const ampsim_measurement *)result);
 }
 
 int ampsim_sweep_run(const ampsim_sweep *sweep, const ampsim_design *base, const size_t *points,
                      size_t n, int jobs, double timeout_s, ampsim_sweep_row_fn fn, void *ctx)
 {
-  const size_t capacity = sizeof(point_header) + sizeof(ampsim_measurement);
+  runner_options run = {.jobs = jobs, .timeout_s = timeout_s, .keep_going = true,
+                        .no_engine = true, .on_done = point_done};
+  point_sink sink;
+  point_task *tasks;
   ampsim_design *inner;
-  slot *slots;
-  size_t next = 0, running = 0;
-  int rc = 0;
+  int rc;
 
   if (n == 0)
     return 0;
-  if (jobs <= 0)
-    jobs = online_cores();
-  if (jobs > 64)
-    jobs = 64;
-  if ((size_t)jobs > n)
-    jobs = (int)n;
   inner = malloc(sizeof *inner);
-  slots = calloc((size_t)jobs, sizeof *slots);
-  if (inner == NULL || slots == NULL) {
+  tasks = calloc(n, sizeof *tasks);
+  if (inner == NULL || tasks == NULL) {
     free(inner);
-    free(slots);
+    free(tasks);
     return ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
   }
+  /* Each point is one worker; its measurement runs its tasks one at a time
+   * inside it, so -j N means N points at once. */
   *inner = *base;
   inner->options.jobs = 1;
-
-  while (rc == 0 && (next < n || running > 0)) {
-    struct pollfd fds[64];
-    int idx[64], n_fds = 0, timeout_ms = -1;
-    double t;
-
-    for (int s = 0; s < jobs && next < n; s++) {
-      int pipefd[2];
-      pid_t pid;
-      if (slots[s].pid != 0)
-        continue;
-      if (pipe(pipefd) != 0) {
-        rc = ampsim_error_set(AMPSIM_EWORKER, "cannot create a pipe: %s", strerror(errno));
-        break;
-      }
-      fflush(NULL);
-      pid = fork();
-      if (pid < 0) {
-        close(pipefd[0]);
-        close(pipefd[1]);
-        rc = ampsim_error_set(AMPSIM_EWORKER, "cannot start a worker: %s", strerror(errno));
-        break;
-      }
-      if (pid == 0) {
-        close(pipefd[0]);
-        /* Other slots' pipes are the parent's business. */
-        for (int o = 0; o < jobs; o++)
-          if (slots[o].pid != 0)
-            close(slots[o].fd);
-        point_child(pipefd[1], sweep, inner, points[next]);
-      }
-      close(pipefd[1]);
-      slots[s].pid = pid;
-      slots[s].fd = pipefd[0];
-      slots[s].point = points[next];
-      slots[s].received = 0;
-      slots[s].timed_out = 0;
-      slots[s].deadline = timeout_s > 0 ? now_s() + timeout_s : 0.0;
-      slots[s].buffer = malloc(capacity + 1);
-      if (slots[s].buffer == NULL) {
-        stop_slot(&slots[s]);
-        rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
-        break;
-      }
-      next++;
-      running++;
-    }
-    if (rc != 0 || running == 0)
-      break;
-
-    t = now_s();
-    for (int s = 0; s < jobs; s++) {
-      if (slots[s].pid == 0)
-        continue;
-      fds[n_fds].fd = slots[s].fd;
-      fds[n_fds].events = POLLIN;
-      fds[n_fds].revents = 0;
-      idx[n_fds++] = s;
-      if (slots[s].deadline > 0) {
-        int ms = (int)((slots[s].deadline - t) * 1000.0) + 1;
-        if (ms < 0)
-          ms = 0;
-        if (timeout_ms < 0 || ms < timeout_ms)
-          timeout_ms = ms;
-      }
-    }
-    if (poll(fds, (nfds_t)n_fds, timeout_ms) < 0 && errno != EINTR) {
-      rc = ampsim_error_set(AMPSIM_EWORKER, "poll: %s", strerror(errno));
-      break;
-    }
-    t = now_s();
-    for (int i = 0; i < n_fds && rc == 0; i++) {
-      slot *w = &slots[idx[i]];
-      bool done = false;
-      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-        ssize_t got = read(w->fd, w->buffer + w->received,
-                           w->received < capacity ? capacity - w->received : 1);
-        if (got > 0 && w->received + (size_t)got <= capacity)
-          w->received += (size_t)got;
-        else if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN) || got > 0)
-          done = true;
-      } else if (w->deadline > 0 && t >= w->deadline) {
-        kill(w->pid, SIGKILL);
-        w->timed_out = 1;
-        done = true;
-      }
-      if (done) {
-        int status = 0, point_rc;
-        char message[2100];
-        point_header header;
-        const ampsim_measurement *m = NULL;
-        close(w->fd);
-        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-          ;
-        w->pid = 0;
-        running--;
-        message[0] = '\0';
-        if (w->timed_out) {
-          point_rc = AMPSIM_ETIMEOUT;
-          snprintf(message, sizeof message, "stopped after %g s (time limit)", timeout_s);
-        } else if (WIFSIGNALED(status)) {
-          point_rc = AMPSIM_EWORKER;
-          snprintf(message, sizeof message, "worker killed by signal %d (%s)", WTERMSIG(status),
-                   strsignal(WTERMSIG(status)));
-        } else if (w->received < sizeof header) {
-          point_rc = AMPSIM_EWORKER;
-          snprintf(message, sizeof message, "the worker ended without a result");
-        } else {
-          memcpy(&header, w->buffer, sizeof header);
-          header.message[sizeof header.message - 1] = '\0';
-          point_rc = header.rc;
-          if (point_rc != 0) {
-            snprintf(message, sizeof message, "%s", header.message);
-          } else if (w->received != capacity) {
-            point_rc = AMPSIM_EWORKER;
-            snprintf(message, sizeof message, "the worker sent a truncated result");
-          } else {
-            m = (const ampsim_measurement *)(w->buffer + sizeof header);
-          }
-        }
-        if (m != NULL) {
-          /* Copy to aligned memory; the load model pointer is the parent's
-           * own (fork), but it is not the caller's to follow: clear it. */
-          ampsim_measurement *copy = malloc(sizeof *copy);
-          if (copy == NULL) {
-            rc = ampsim_error_set(AMPSIM_ENOMEM, "out of memory");
-          } else {
-            memcpy(copy, m, sizeof *copy);
-            copy->options.bench.load_model = NULL;
-            rc = fn(ctx, w->point, 0, "", copy);
-            free(copy);
-          }
-        } else {
-          rc = fn(ctx, w->point, point_rc, message, NULL);
-        }
-        free(w->buffer);
-        w->buffer = NULL;
-      }
-    }
+  for (size_t i = 0; i < n; i++) {
+    tasks[i].sweep = sweep;
+    tasks[i].base = inner;
+    tasks[i].point = points[i];
   }
-  for (int s = 0; s < jobs; s++)
-    stop_slot(&slots[s]);
-  free(slots);
+  sink.tasks = tasks;
+  sink.fn = fn;
+  sink.ctx = ctx;
+  run.ctx = &sink;
+  rc = runner_run(point_run, tasks, sizeof *tasks, NULL, sizeof(ampsim_measurement), n, NULL,
+                  &run);
+  free(tasks);
   free(inner);
   return rc;
 }

@@ -63,7 +63,7 @@ static const char *const labels[] = {"task 0", "task 1", "task 2", "task 3", "ta
 static int run(const int *actions, size_t n, result *results, int jobs, double timeout_s)
 {
   task tasks[6];
-  runner_options options = {jobs, timeout_s};
+  runner_options options = {.jobs = jobs, .timeout_s = timeout_s};
   for (size_t i = 0; i < n; i++) {
     tasks[i].index = (int)i;
     tasks[i].action = actions[i];
