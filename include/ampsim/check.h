@@ -231,9 +231,14 @@ typedef struct ampsim_check_options {
                     at once and shares the workers among them */
   int update;    /* write the new figures as the baseline (keeping its
                     tolerances) after comparing */
+  /* Folders the designs' stage and load includes may also reach (their
+   * allow_dirs, ampsim's --allow-dir); at most AMPSIM_DESIGN_MAX_ALLOW_DIRS
+   * are used. Borrowed. */
+  const char *const *allow_dirs;
+  size_t n_allow_dirs;
 } ampsim_check_options;
 
-#define AMPSIM_CHECK_OPTIONS_INIT { 0, 0 }
+#define AMPSIM_CHECK_OPTIONS_INIT { 0, 0, NULL, 0 }
 
 /*
  * Check one baseline file: read it, read its design file (the baseline's

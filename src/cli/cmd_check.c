@@ -27,7 +27,8 @@ enum {
   OPT_JUNIT = CLI_OPT_FIRST_COMMAND_OPTION,
   OPT_UPDATE,
   OPT_JOBS,
-  OPT_QUIET
+  OPT_QUIET,
+  OPT_ALLOW_DIR
 };
 
 static const cli_option check_options[] = {
@@ -36,6 +37,7 @@ static const cli_option check_options[] = {
   { OPT_UPDATE, "--update", 0, 0 },
   { OPT_JOBS, "--jobs", 'j', 1 },
   { OPT_QUIET, "--quiet", 'q', 0 },
+  { OPT_ALLOW_DIR, "--allow-dir", 0, 1 },
   { 0, NULL, 0, 0 }
 };
 
@@ -49,7 +51,7 @@ static int any_argument(const char *arg)
 static void help_check(void)
 {
   fputs("Usage: ampsim check BASELINE.xml... [--junit FILE] [--update] [-j N]\n"
-        "                    [--quiet]\n"
+        "                    [--allow-dir DIR]... [--quiet]\n"
         "\n"
         "Regression check of reference circuits. A baseline file records the\n"
         "figures of one design (the design file it names, relative to the\n"
@@ -70,6 +72,8 @@ static void help_check(void)
         "                       <baseline design=\"FILE\"/> is filled this way.\n"
         "  -j, --jobs N         worker processes in all; several designs are\n"
         "                       simulated at once; 0 = one per core [0]\n"
+        "  --allow-dir DIR      let the designs' stage and load includes reach\n"
+        "                       files under DIR too (repeat for more, at most 8)\n"
         "  -q, --quiet          print only failing figures and the summaries\n"
         "  -h, --help           this text\n"
         "\n"
@@ -135,6 +139,7 @@ int cli_cmd_check(int argc, char **argv)
 {
   cli_scanner scanner = { argc, argv, 0, "check", check_options, any_argument };
   ampsim_check_options opts = AMPSIM_CHECK_OPTIONS_INIT;
+  cli_bench_args allow; /* only its --allow-dir folders */
   ampsim_check_result **results = NULL;
   const char **files = NULL; /* into argv */
   const char *junit = NULL;
@@ -142,6 +147,7 @@ int cli_cmd_check(int argc, char **argv)
          n_updated = 0;
   int quiet = 0, junit_failed = 0, exit_code = CLI_EXIT_OK;
 
+  cli_bench_args_init(&allow);
   files = (const char **)calloc((size_t)argc + 1, sizeof *files);
   if (files == NULL)
     return cli_error("out of memory");
@@ -178,6 +184,15 @@ int cli_cmd_check(int argc, char **argv)
       break;
     case OPT_QUIET:
       quiet = 1;
+      break;
+    case OPT_ALLOW_DIR:
+      /* The same checks as measure's --allow-dir. */
+      if (cli_bench_option(&allow, CLI_OPT_ALLOW_DIR, name, value) != 0) {
+        free(files);
+        return CLI_EXIT_ERROR;
+      }
+      opts.allow_dirs = allow.allow_dirs;
+      opts.n_allow_dirs = allow.n_allow_dirs;
       break;
     default:
       break;

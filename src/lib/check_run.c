@@ -175,6 +175,11 @@ static int job_prepare(check_job *job, const ampsim_check_options *opts)
   if (rc == 0) {
     job->design = *picked;
     copy_text(r->design_name, sizeof r->design_name, picked->name);
+    for (size_t i = 0; i < opts->n_allow_dirs && opts->allow_dirs != NULL &&
+                       job->design.n_allow_dirs < AMPSIM_DESIGN_MAX_ALLOW_DIRS;
+         i++)
+      copy_text(job->design.allow_dirs[job->design.n_allow_dirs++],
+                sizeof job->design.allow_dirs[0], opts->allow_dirs[i]);
   }
   ampsim_design_list_free(list);
   if (rc != 0)

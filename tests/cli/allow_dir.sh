@@ -65,6 +65,28 @@ XML
 expect_error_containing measure design/d.xml --figures gain -- "d.xml:4: " "outside the allowed folders" "$REAL/models/values.inc"
 expect_success measure design/d.xml --figures gain --allow-dir models
 
+# ampsim check: the baseline's design reaches the same folder.
+cat >design/g.xml <<'XML'
+<?xml version="1.0"?>
+<ampsim>
+  <design name="outside-gain">
+    <stage file="../stages/stage.cir" subckt="amp"/>
+    <measure figures="gain"/>
+  </design>
+</ampsim>
+XML
+printf '<baseline design="g.xml"/>\n' >design/base.xml
+run_ampsim check --update design/base.xml
+check "check --update without --allow-dir could not run (exit 2)" test "$CLI_STATUS" = 2
+check "... and says why" grep -q "outside the allowed folders" "$CLI_ERR"
+check "... and left the baseline as it was" grep -qx '<baseline design="g.xml"/>' design/base.xml
+run_ampsim check --update design/base.xml --allow-dir models
+check "check --update --allow-dir recorded the gain (exit $CLI_STATUS)" \
+  grep -q 'name="gain_db" value="9.54' design/base.xml
+run_ampsim check design/base.xml --allow-dir models
+check "check --allow-dir: the figures hold (exit $CLI_STATUS)" test "$CLI_STATUS" = 0
+expect_error "ampsim: --allow-dir: nowhere: No such file or directory" check design/base.xml --allow-dir nowhere
+
 expect_error "ampsim: --allow-dir: no-such-folder: No such file or directory" \
   measure --stage stages/stage.cir:amp --allow-dir no-such-folder
 expect_error "ampsim: --allow-dir: models/values.inc: not a folder" \
