@@ -12,7 +12,8 @@
 enum {
   OPT_KIND = CLI_OPT_FIRST_COMMAND_OPTION,
   OPT_FREQ,
-  OPT_VIN
+  OPT_VIN,
+  OPT_DESIGN
 };
 
 static const cli_option netlist_options[] = {
@@ -20,16 +21,20 @@ static const cli_option netlist_options[] = {
   { OPT_KIND, "--kind", 0, 1 },
   { OPT_FREQ, "--freq", 0, 1 },
   { OPT_VIN, "--vin", 0, 1 },
+  { OPT_DESIGN, "--design", 0, 1 },
   { 0, NULL, 0, 0 }
 };
 
 void cli_help_netlist(void)
 {
   fputs("Usage: ampsim netlist --stage FILE.cir:SUBCKT|NAME [options]\n"
+        "       ampsim netlist DESIGN.xml [--design NAME] [options]\n"
         "\n"
         "Print the generated stereo test-bench netlist (stage definitions,\n"
         "bench, options) to stdout: exactly the circuit that `ampsim measure`\n"
-        "simulates, to read or to run in ngspice by hand.\n"
+        "simulates, to read or to run in ngspice by hand. With a design file,\n"
+        "the circuit of one of its designs (options override its values, as\n"
+        "for measure).\n"
         "\n"
         "Options:\n",
         stdout);
@@ -42,6 +47,8 @@ void cli_help_netlist(void)
         "  --vin VPEAK          amplitude of that sine in volts peak, >= 0;\n"
         "                       0 = no sine, AC source only [0] (the vin_peak\n"
         "                       of a THD point in the JSON reproduces it)\n"
+        "  --design NAME        the design of the file (needed when it holds\n"
+        "                       more than one)\n"
         "  -h, --help           this text\n"
         "\n",
         stdout);
@@ -52,7 +59,9 @@ int cli_cmd_netlist(int argc, char **argv)
 {
   ampsim_bench_drive drive = AMPSIM_BENCH_DRIVE_INIT;
   ampsim_bench_kind kind = AMPSIM_BENCH_LOADED;
-  cli_scanner scanner = { argc, argv, 0, "netlist", netlist_options, NULL };
+  cli_scanner scanner = { argc, argv, 0, "netlist", netlist_options, cli_is_design_file };
+  const char *design_path = NULL, *design_name = NULL;
+  ampsim_design_list *list = NULL;
   cli_bench_args args;
   ampsim_design design;
   ampsim_bench_options bench;
@@ -94,6 +103,18 @@ int cli_cmd_netlist(int argc, char **argv)
       rc = cli_parse_number(&drive.sine_peak_v, name, value, CLI_NONNEGATIVE,
                             "V");
       break;
+    case OPT_DESIGN:
+      rc = 0;
+      design_name = value;
+      break;
+    case CLI_ARGUMENT:
+      rc = 0;
+      if (design_path != NULL)
+        rc = cli_error("one design file at a time: '%s' and '%s' (see "
+                       "'ampsim netlist --help')",
+                       design_path, value);
+      design_path = value;
+      break;
     default:
       rc = cli_bench_option(&args, id, name, value);
       break;
@@ -101,13 +122,40 @@ int cli_cmd_netlist(int argc, char **argv)
     if (rc != 0)
       goto done;
   }
-  if (args.stage_spec == NULL) {
-    cli_error("--stage is required (see 'ampsim netlist --help')");
+  if (design_path == NULL && args.stage_spec == NULL) {
+    cli_error("--stage or a design file is required (see 'ampsim netlist --help')");
+    goto done;
+  }
+  if (design_name != NULL && design_path == NULL) {
+    cli_error("--design: names a design of a design file; none given");
     goto done;
   }
 
-  /* The same design that `ampsim measure` would build from these options. */
+  /* The same design that `ampsim measure` would build from the file and
+   * these options. */
   ampsim_design_init(&design);
+  if (design_path != NULL) {
+    size_t i = 0;
+    ampsim_error_clear();
+    rc = ampsim_design_load(&list, design_path);
+    if (rc != 0) {
+      cli_library_error(rc);
+      goto done;
+    }
+    if (design_name != NULL) {
+      while (i < list->n && strcmp(list->items[i].name, design_name) != 0)
+        i++;
+      if (i == list->n) {
+        cli_error("--design: %s has no design named '%s'", design_path, design_name);
+        goto done;
+      }
+    } else if (list->n != 1) {
+      cli_error("%s: it holds %zu designs: choose one with --design NAME", design_path,
+                list->n);
+      goto done;
+    }
+    design = list->items[i];
+  }
   if (cli_apply_bench_args(&design, &args) != 0)
     goto done;
   bench = design.options.bench;
@@ -136,6 +184,7 @@ int cli_cmd_netlist(int argc, char **argv)
   exit_code = CLI_EXIT_OK;
 
 done:
+  ampsim_design_list_free(list);
   free(text);
   ampsim_stage_free(load);
   ampsim_stage_free(stage);
