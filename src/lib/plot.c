@@ -939,6 +939,8 @@ static const dash_pattern dashes[] = {
 #define LEGEND_SPACING 26.0
 #define SERIES_LINE_WIDTH 2.0
 #define STEM_LINE_WIDTH 1.0
+/* Half the width of the cap on top of a stem, pixels. */
+#define STEM_CAP_HALF_WIDTH 3.0
 #define MARKER_RADIUS 3.6
 /* Between the frames of a two-panel plot: room for the upper panel's lowest
  * and the lower panel's highest tick label. */
@@ -1191,6 +1193,14 @@ static void draw_stems(cairo_t *cr, const ampsim_plot *p, const layout *l, const
     x = floor(x) + 0.5; /* a sharp line one pixel wide */
     cairo_move_to(cr, x, bottom);
     cairo_line_to(cr, x, y);
+    /* A cap at the top: where two series have a stem at the same x, the
+     * shorter one's level still shows across the taller one. Not for a
+     * stem cut at the top of the frame. */
+    if (f[1] < 1.0L) {
+      y = floor(y) + 0.5;
+      cairo_move_to(cr, x - STEM_CAP_HALF_WIDTH, y);
+      cairo_line_to(cr, x + STEM_CAP_HALF_WIDTH, y);
+    }
   }
   cairo_stroke(cr);
 }

@@ -1374,11 +1374,12 @@ static void stems_reach_frame(void **state)
   assert_renders(p);
   image = render_image(p);
 
-  /* The stems' columns, left to right (each one pixel wide), below the
-   * legend (one row, above y = 70). */
+  /* The stems' columns, left to right (each one pixel wide, with a cap a
+   * few pixels wide on top: a column is a stem where its run is long),
+   * below the legend (one row, above y = 70). */
   for (c = 0, k = 0; c < 900 && k < 3; c++) {
     colour_run(image, c, 70, 0x0072B2, &first, &last);
-    if (first >= 0)
+    if (first >= 0 && last - first > 10)
       col[k++] = c;
   }
   assert_int_equal(k, 2); /* the point below the frame has no stem */
@@ -1397,10 +1398,17 @@ static void stems_reach_frame(void **state)
   assert_true(last >= frame_bottom - 2 && last < frame_bottom);
   assert_true(abs(first - (frame_top + frame_bottom) / 2) <= 2);
   assert_false(pixel_is(image, col[0] + 2, (first + last) / 2, 0x0072B2, 60));
+  /* Its cap: the stem's colour beside the top, not beside the middle. */
+  assert_true(pixel_is(image, col[0] + 2, first, 0x0072B2, 60) ||
+              pixel_is(image, col[0] + 2, first + 1, 0x0072B2, 60));
+  assert_true(pixel_is(image, col[0] - 2, first, 0x0072B2, 60) ||
+              pixel_is(image, col[0] - 2, first + 1, 0x0072B2, 60));
   /* 1.5: clipped at the top of the frame. */
   colour_run(image, col[1], 70, 0x0072B2, &first, &last);
   assert_true(last >= frame_bottom - 2 && last < frame_bottom);
   assert_true(first <= frame_top + 2 && first >= frame_top - 1);
+  /* No cap where the frame cuts the stem. */
+  assert_false(pixel_is(image, col[1] + 2, first + 1, 0x0072B2, 60));
   /* Stems have no line between the points: nothing between the columns. */
   assert_int_equal(count_colour(image, col[0] + 3, frame_top, col[1] - 2, frame_bottom,
                                 0x0072B2, 60), 0);
