@@ -96,7 +96,7 @@ expect_error "ampsim: --param: parameter gain: '1M' is ambiguous (write m for mi
 expect_error "ampsim: --param: '2x' is not a parameter name (a letter, then letters, digits or _, at most 32 in all)" measure "${S[@]}" --param 2x=1
 
 # --- netlist -----------------------------------------------------------------
-expect_error "ampsim: --stage is required $NETLIST_HINT" netlist
+expect_error "ampsim: --stage or a design file is required $NETLIST_HINT" netlist
 expect_error "ampsim: --kind: 'foo' is not loaded or zout" netlist "${S[@]}" --kind foo
 expect_error "ampsim: unknown option '--vout' $NETLIST_HINT" netlist "${S[@]}" --vout 1
 expect_error_containing netlist "${S[@]}" --load abc -- "ampsim: --load: unknown load 'abc'"
