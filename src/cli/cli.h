@@ -179,6 +179,15 @@ int cli_bench_option(cli_bench_args *args, int id, const char *name,
  */
 int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args);
 
+/*
+ * The design of a design file's list that --design NAME names (NULL: the
+ * file must hold exactly one). Sets *index. Returns 0 or CLI_EXIT_ERROR
+ * (printed: "--design: FILE has no design named 'NAME'", "FILE: it holds N
+ * designs: choose one with --design NAME").
+ */
+int cli_pick_design(size_t *index, const ampsim_design_list *list, const char *path,
+                    const char *name);
+
 /* The help lines of the shared options. */
 extern const char cli_help_bench_options[];
 /* The note on numbers and exit status at the end of every help text. */

@@ -142,18 +142,8 @@ int cli_cmd_netlist(int argc, char **argv)
       cli_library_error(rc);
       goto done;
     }
-    if (design_name != NULL) {
-      while (i < list->n && strcmp(list->items[i].name, design_name) != 0)
-        i++;
-      if (i == list->n) {
-        cli_error("--design: %s has no design named '%s'", design_path, design_name);
-        goto done;
-      }
-    } else if (list->n != 1) {
-      cli_error("%s: it holds %zu designs: choose one with --design NAME", design_path,
-                list->n);
+    if (cli_pick_design(&i, list, design_path, design_name) != 0)
       goto done;
-    }
     design = list->items[i];
   }
   if (cli_apply_bench_args(&design, &args) != 0)

@@ -768,19 +768,8 @@ int cli_cmd_sweep(int argc, char **argv)
       cli_library_error(AMPSIM_EINVAL);
       goto done;
     }
-    if (design_name != NULL) {
-      for (design_index = 0; design_index < list->n; design_index++)
-        if (strcmp(list->items[design_index].name, design_name) == 0)
-          break;
-      if (design_index == list->n) {
-        cli_error("--design: %s has no design named '%s'", design_path, design_name);
-        goto done;
-      }
-    } else if (list->n != 1) {
-      cli_error("%s: it holds %zu designs: choose one with --design NAME", design_path,
-                list->n);
+    if (cli_pick_design(&design_index, list, design_path, design_name) != 0)
       goto done;
-    }
     *base = list->items[design_index];
     /* The file's <sweep>, with the command line's values on top. */
     {

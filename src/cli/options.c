@@ -452,6 +452,23 @@ int cli_apply_bench_args(ampsim_design *design, const cli_bench_args *args)
   return 0;
 }
 
+int cli_pick_design(size_t *index, const ampsim_design_list *list, const char *path,
+                    const char *name)
+{
+  size_t i = 0;
+
+  if (name != NULL) {
+    while (i < list->n && strcmp(list->items[i].name, name) != 0)
+      i++;
+    if (i == list->n)
+      return cli_error("--design: %s has no design named '%s'", path, name);
+  } else if (list->n != 1) {
+    return cli_error("%s: it holds %zu designs: choose one with --design NAME", path, list->n);
+  }
+  *index = i;
+  return 0;
+}
+
 int cli_is_design_file(const char *arg)
 {
   size_t n = strlen(arg);
